@@ -1,0 +1,6 @@
+export { CORPUS_ENV, CORPUS_MISSING, findCorpus, readCorpusTable } from './corpus.js';
+export type { TsvRow } from './corpus.js';
+export { pinnedExiftool } from './exiftool-paths.js';
+export type { PinnedExiftool } from './exiftool-paths.js';
+export { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, encodeEventKey, startLocalS3 } from './local-s3.js';
+export type { LocalS3, LocalS3Options } from './local-s3.js';
