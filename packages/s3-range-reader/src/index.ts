@@ -1,0 +1,13 @@
+export { createRangeReader } from './range-reader.js';
+export type { ChunksOptions, PrefetchOptions, RangeReader, ReadOptions } from './range-reader.js';
+export type { RangeReaderOptions } from './options.js';
+export type { ReaderStats } from './stats.js';
+export {
+  AccessDeniedError,
+  ObjectChangedError,
+  ObjectNotFoundError,
+  RangeNotSatisfiableError,
+  RequestFailedError,
+  S3RangeReaderError,
+} from './errors.js';
+export type { RequestFacts } from './errors.js';
