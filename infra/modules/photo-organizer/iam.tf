@@ -1,0 +1,72 @@
+locals {
+  # Exactly what the function does: read the source, write the destination, delete the source in
+  # move mode, write its own log group, send failed events to the failure queue. The explicit deny
+  # keeps a same-bucket deployment loop-proof even if another policy is attached to the role.
+  function_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid      = "ReadSource"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject", "s3:GetObjectTagging"]
+          Resource = local.source_objects
+        },
+        {
+          Sid      = "WriteDestination"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"]
+          Resource = local.destination_objects
+        },
+      ],
+      var.organizer.move ? [
+        {
+          Sid      = "DeleteSourceAfterMove"
+          Effect   = "Allow"
+          Action   = ["s3:DeleteObject"]
+          Resource = local.source_objects
+        },
+      ] : [],
+      [
+        {
+          Sid      = "NeverWriteSource"
+          Effect   = "Deny"
+          Action   = ["s3:PutObject"]
+          Resource = local.source_objects
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = "${aws_cloudwatch_log_group.this.arn}:*"
+        },
+        {
+          Sid      = "SendFailedEvents"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = aws_sqs_queue.this.arn
+        },
+      ],
+    )
+  })
+}
+
+resource "aws_iam_role" "this" {
+  name = var.name
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = var.name
+  role   = aws_iam_role.this.id
+  policy = local.function_policy
+}
