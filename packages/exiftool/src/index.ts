@@ -1,0 +1,18 @@
+export { ExiftoolProcess } from './exiftool-process.js';
+export { readMetadataFromStream } from './stream-mode.js';
+export type { StreamOptions } from './stream-mode.js';
+export { fileSource } from './file-source.js';
+export type { FileSource, FileSourceOptions, FileSourceStats } from './file-source.js';
+export { DEFAULT_TAGS, normalizeOptions } from './options.js';
+export type { ExiftoolOptions, NormalizedOptions } from './options.js';
+export { serverScriptPath } from './server-script.js';
+export {
+  ExiftoolAbortError,
+  ExiftoolError,
+  ExiftoolFailedError,
+  ExiftoolNotFoundError,
+  ExiftoolOutputError,
+  ExiftoolTimeoutError,
+  SourceReadError,
+} from './errors.js';
+export type { MetadataResult, RandomAccessSource, RequestOptions, TagValue } from './types.js';

@@ -1,0 +1,253 @@
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import {
+  ExiftoolAbortError,
+  ExiftoolFailedError,
+  ExiftoolNotFoundError,
+  ExiftoolOutputError,
+  ExiftoolTimeoutError,
+  SourceReadError,
+} from './errors.js';
+import type { NormalizedOptions } from './options.js';
+import { CHILD_ENVIRONMENT } from './options.js';
+import { PROTOCOL_VERSION, ServerMessageParser, frame, type ServerMessage } from './protocol.js';
+import { parseServerResult } from './result.js';
+import type { MetadataResult, RandomAccessSource } from './types.js';
+
+const STDERR_LIMIT = 8192;
+
+/** Why a request's controller was aborted by us (not by the caller). */
+export class DeadlineReason {
+  constructor(readonly timeoutMs: number) {}
+}
+
+interface ExitInfo {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly cause: unknown;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/** Maps an aborted controller to the error the caller sees. */
+export function abortError(signal: AbortSignal, stderr: string): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof DeadlineReason) return new ExiftoolTimeoutError(reason.timeoutMs, stderr);
+  return new ExiftoolAbortError({ cause: reason });
+}
+
+/** One perl process running exiftool-server.pl; serves one request at a time. */
+export class ServerConnection {
+  readonly exited: Promise<ExitInfo>;
+  #exitInfo: ExitInfo | undefined;
+  #stderr = '';
+  #parser = new ServerMessageParser();
+  #onMessage: ((message: ServerMessage) => void) | undefined;
+  #onExit: ((info: ExitInfo) => void) | undefined;
+  readonly #subprocess;
+  readonly #channel: Socket;
+  readonly #options: NormalizedOptions;
+
+  private constructor(options: NormalizedOptions) {
+    this.#options = options;
+    // Fixed arguments only; requests travel over fd 3. fd 3 is a socket pair (both directions).
+    this.#subprocess = execa(options.perlPath, ['-I', options.exiftoolLibDir, options.serverScriptPath], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+      env: CHILD_ENVIRONMENT,
+      forceKillAfterDelay: options.killGraceMs,
+    });
+    this.#channel = this.#subprocess.stdio[3] as unknown as Socket;
+    // The socket errors with EPIPE/ECONNRESET when perl dies: the exit handler reports it.
+    this.#channel.on('error', () => {});
+    this.#channel.on('data', (chunk: Buffer) => {
+      let messages: ServerMessage[];
+      try {
+        messages = this.#parser.push(chunk);
+      } catch (error) {
+        this.#stderr += `\n[protocol] ${String(error)}`;
+        this.kill();
+        return;
+      }
+      for (const message of messages) this.#onMessage?.(message);
+    });
+    const collect = (chunk: Buffer): void => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_LIMIT);
+    };
+    (this.#subprocess.stdout as Readable).on('data', collect);
+    (this.#subprocess.stderr as Readable).on('data', collect);
+    this.exited = this.#subprocess.then((result) => {
+      const info: ExitInfo = {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        cause: 'cause' in result ? result.cause : undefined,
+      };
+      this.#exitInfo = info;
+      this.#onExit?.(info);
+      return info;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#subprocess.pid;
+  }
+
+  get isAlive(): boolean {
+    return this.#exitInfo === undefined && !this.#channel.destroyed;
+  }
+
+  /** Spawns the server and waits for READY. */
+  static async start(options: NormalizedOptions, signal: AbortSignal): Promise<ServerConnection> {
+    const connection = new ServerConnection(options);
+    try {
+      await connection.#waitForReady(signal);
+    } catch (error) {
+      connection.kill();
+      throw error;
+    }
+    return connection;
+  }
+
+  #waitForReady(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (action: () => void): void => {
+        this.#onMessage = undefined;
+        this.#onExit = undefined;
+        signal.removeEventListener('abort', onAbort);
+        action();
+      };
+      const onAbort = (): void => settle(() => reject(abortError(signal, this.#stderr)));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#onMessage = (message) => {
+        if (message.type !== 'READY') return;
+        if (message.protocol === PROTOCOL_VERSION) settle(resolve);
+        else settle(() => reject(new ExiftoolOutputError(`exiftool server speaks protocol ${message.protocol}, expected ${PROTOCOL_VERSION}`, this.#stderr)));
+      };
+      this.#onExit = (info) => settle(() => reject(this.#startError(info)));
+    });
+  }
+
+  #startError(info: ExitInfo): Error {
+    const { perlPath } = this.#options;
+    const code = errorCode(info.cause);
+    if (code === 'ENOENT' || code === 'EACCES') {
+      return new ExiftoolNotFoundError(`cannot run perl at ${perlPath} (${code})`, perlPath, this.#stderr, { cause: info.cause });
+    }
+    if (/Can't locate Image\/ExifTool\.pm|Can't open perl script/.test(this.#stderr)) {
+      return new ExiftoolNotFoundError(
+        `perl could not load exiftool from ${this.#options.exiftoolLibDir} or the server script ${this.#options.serverScriptPath}`,
+        perlPath,
+        this.#stderr,
+      );
+    }
+    return new ExiftoolFailedError('exiftool server exited before it was ready', info.exitCode, info.signal, this.#stderr);
+  }
+
+  /** Runs one request. Resolves with the result; rejects with a typed error. Kills the process on abort. */
+  request(id: number, payload: string, source: RandomAccessSource, signal: AbortSignal): Promise<MetadataResult> {
+    // A warm process's earlier output must never show up in this request's errors.
+    this.#stderr = '';
+    return new Promise((resolve, reject) => {
+      const readControl = new AbortController();
+      let readError: SourceReadError | undefined;
+      const settle = (action: () => void): void => {
+        this.#onMessage = undefined;
+        this.#onExit = undefined;
+        signal.removeEventListener('abort', onAbort);
+        readControl.abort();
+        action();
+      };
+      const onAbort = (): void => {
+        this.kill();
+        settle(() => reject(abortError(signal, this.#stderr)));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#onExit = (info) =>
+        settle(() =>
+          reject(
+            new ExiftoolFailedError(
+              `exiftool server died during a request (exit code ${info.exitCode}, signal ${info.signal})`,
+              info.exitCode,
+              info.signal,
+              this.#stderr,
+              { cause: info.cause },
+            ),
+          ),
+        );
+      this.#onMessage = (message) => {
+        // A message of another request is stale (cannot happen with one process per request
+        // stream, but the id check makes mixing impossible rather than unlikely).
+        if (message.type === 'READY' || message.id !== id) return;
+        if (message.type === 'G') {
+          this.#serveRead(id, message.offset, message.length, source, readControl.signal).catch((error: unknown) => {
+            readError ??= new SourceReadError(
+              `reading ${message.length} bytes at ${message.offset} failed: ${String(error)}`,
+              message.offset,
+              message.length,
+              { cause: error },
+            );
+            this.#send(frame('E', id, 'read failed'));
+          });
+          return;
+        }
+        let result: MetadataResult;
+        try {
+          result = parseServerResult(message.payload.toString('utf8'), id);
+        } catch (error) {
+          this.kill();
+          settle(() => reject(error));
+          return;
+        }
+        settle(() => (readError ? reject(readError) : resolve(result)));
+      };
+      if (!this.isAlive) {
+        this.#onExit(this.#exitInfo ?? { exitCode: undefined, signal: undefined, cause: undefined });
+        return;
+      }
+      this.#send(frame('R', id, payload));
+    });
+  }
+
+  async #serveRead(id: number, offset: number, length: number, source: RandomAccessSource, signal: AbortSignal): Promise<void> {
+    const bytes = await source.read(offset, length, { signal });
+    if (signal.aborted) return;
+    this.#send(frame('D', id, bytes.length > length ? bytes.subarray(0, length) : bytes));
+  }
+
+  #send(data: Buffer): void {
+    if (!this.#channel.destroyed) this.#channel.write(data);
+  }
+
+  /** Keeps (or stops keeping) the Node event loop alive for this idle process. */
+  setReferenced(referenced: boolean): void {
+    const handles = [this.#subprocess, this.#channel, this.#subprocess.stdout, this.#subprocess.stderr] as unknown as Array<{
+      ref?: () => void;
+      unref?: () => void;
+    } | null>;
+    for (const handle of handles) {
+      if (referenced) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay). */
+  kill(): void {
+    if (this.#exitInfo === undefined) this.#subprocess.kill();
+  }
+
+  /** Closes fd 3 (the server exits on end-of-file); kills it if it has not exited after the grace. */
+  async close(): Promise<void> {
+    if (this.#exitInfo !== undefined) return;
+    this.setReferenced(true);
+    this.#channel.end();
+    const timer = setTimeout(() => this.kill(), this.#options.killGraceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,107 @@
+import type { Writable } from 'node:stream';
+import { execa } from 'execa';
+import { ExiftoolAbortError, ExiftoolFailedError, ExiftoolNotFoundError, ExiftoolTimeoutError } from './errors.js';
+import { CHILD_ENVIRONMENT, normalizeOptions, type ExiftoolOptions } from './options.js';
+import { parseCliResult } from './result.js';
+import type { MetadataResult } from './types.js';
+
+/** Options of {@link readMetadataFromStream}. */
+export interface StreamOptions extends ExiftoolOptions {
+  /** Aborts: kills exiftool and stops the chunk iterator. */
+  readonly signal?: AbortSignal;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/** Writes one chunk; resolves false when exiftool is gone (EPIPE, destroyed stdin, exit). */
+function writeChunk(stdin: Writable, chunk: Uint8Array, exited: Promise<unknown>): Promise<boolean> {
+  // A write loop hangs once stdin is destroyed (no drain, no callback): check first, and race exit.
+  if (stdin.destroyed || !stdin.writable) return Promise.resolve(false);
+  return Promise.race([
+    new Promise<boolean>((resolve) => stdin.write(chunk, (error) => resolve(!error))),
+    exited.then(() => false),
+  ]);
+}
+
+/**
+ * Stream mode (the exiftool-aws-lambda design): pipes `chunks` into a fresh
+ * `exiftool -fast -json -G1 -a <tags> -`. When exiftool has what it needs it exits; the write side
+ * then sees EPIPE, which is the normal end: the chunk iterator is stopped at once (`return()`), so
+ * no further range requests start. Costs a process start (~140 ms) per object; prefer
+ * {@link ExiftoolProcess} (random access, warm) where a {@link RandomAccessSource} exists.
+ *
+ * @example
+ * ```ts
+ * const reader = createRangeReader({ client, bucket, key });
+ * const result = await readMetadataFromStream(reader.chunks(), { exiftoolLibDir: '/opt/lib/perl5', exiftoolScriptPath: '/opt/bin/exiftool' });
+ * ```
+ */
+export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<MetadataResult> {
+  const normalized = normalizeOptions(options);
+  const { signal } = options;
+  if (signal?.aborted) throw new ExiftoolAbortError({ cause: signal.reason });
+  // Error and Warning are only printed when asked for once tags are named.
+  const tagArguments = normalized.allTags ? [] : [...normalized.tags, 'Error', 'Warning'].map((tag) => `-${tag}`);
+  const subprocess = execa(
+    normalized.perlPath,
+    ['-I', normalized.exiftoolLibDir, normalized.exiftoolScriptPath, '-fast', '-json', '-G1', '-a', ...tagArguments, '-'],
+    {
+      stdin: 'pipe',
+      reject: false,
+      env: CHILD_ENVIRONMENT,
+      timeout: normalized.timeoutMs,
+      forceKillAfterDelay: normalized.killGraceMs,
+      ...(signal ? { cancelSignal: signal } : {}),
+      stripFinalNewline: false,
+    },
+  );
+  const stdin = subprocess.stdin;
+  // EPIPE / ECONNRESET here mean exiftool stopped reading: expected, handled by writeChunk.
+  stdin.on('error', () => {});
+  const exited = subprocess.then(() => undefined);
+
+  const iterator = chunks[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), exited.then(() => undefined)]);
+      if (next === undefined) break; // exiftool exited while the source was fetching
+      if (next.done) {
+        finished = true;
+        break;
+      }
+      if (!(await writeChunk(stdin, next.value, exited))) break;
+    }
+  } catch (error) {
+    subprocess.kill();
+    await exited;
+    throw error;
+  } finally {
+    // Stop the source now: no more range requests once exiftool has what it needs.
+    if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
+    if (!stdin.destroyed) stdin.end();
+  }
+
+  const result = await subprocess;
+  const stderr = String(result.stderr ?? '');
+  if (result.timedOut) throw new ExiftoolTimeoutError(normalized.timeoutMs, stderr, { cause: result });
+  if (result.isCanceled) throw new ExiftoolAbortError({ cause: signal?.reason });
+  const code = errorCode('cause' in result ? result.cause : undefined);
+  if (code === 'ENOENT' || code === 'EACCES' || /Can't locate Image\/ExifTool\.pm|Can't open perl script/.test(stderr)) {
+    throw new ExiftoolNotFoundError(`cannot run exiftool (${normalized.perlPath} ${normalized.exiftoolScriptPath})`, normalized.perlPath, stderr, {
+      cause: result,
+    });
+  }
+  const stdout = String(result.stdout ?? '');
+  // exiftool exits 1 when the file has an error (unknown type, empty) but still prints its JSON.
+  if ((result.exitCode === 0 || result.exitCode === 1) && stdout.trim().startsWith('[')) return parseCliResult(stdout);
+  throw new ExiftoolFailedError(
+    `exiftool failed (exit code ${result.exitCode}, signal ${result.signal})`,
+    result.exitCode,
+    result.signal,
+    stderr,
+    { cause: result },
+  );
+}

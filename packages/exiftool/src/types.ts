@@ -1,0 +1,38 @@
+/**
+ * Anything that can read byte ranges of one object: the S3 range reader, {@link fileSource}.
+ * Reads past the end return fewer bytes (or none). Sources should cache aligned blocks: exiftool
+ * makes many small reads, and each arrives here as one `read`.
+ */
+export interface RandomAccessSource {
+  read(offset: number, length: number, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array>;
+  size(): Promise<number>;
+}
+
+/** One value as `exiftool -json` prints it: numbers unquoted, lists as arrays. */
+export type TagValue = string | number | boolean | readonly TagValue[] | { readonly [key: string]: TagValue };
+
+/** What exiftool found in one object. */
+export interface MetadataResult {
+  /**
+   * Tags keyed `Group1:Name` like `exiftool -G1 -a` (e.g. `ExifIFD:DateTimeOriginal`,
+   * `QuickTime:CreateDate`, `Keys:CreationDate`), dates as raw exiftool strings
+   * (`YYYY:MM:DD HH:MM:SS[.ss][+hh:mm]`).
+   */
+  readonly tags: Readonly<Record<string, TagValue>>;
+  /** exiftool's warnings, in order. */
+  readonly warnings: readonly string[];
+  /** exiftool's FileType (`JPEG`, `MP4`, ...), when it recognised the file. */
+  readonly fileType?: string;
+  /** exiftool's error for this file, e.g. `Unknown file type`, `File is empty`: a result, not a throw. */
+  readonly error?: string;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Aborts the request: the exiftool process serving it is killed. */
+  readonly signal?: AbortSignal;
+  /** Tags to ask for; overrides the instance's `tags`. */
+  readonly tags?: readonly string[];
+  /** Return every tag; overrides the instance's `allTags`. */
+  readonly allTags?: boolean;
+}
