@@ -1,0 +1,65 @@
+# Offline: mock_provider stands in for AWS; infra/test/*.test.ts attaches the schema-only provider.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1" }
+  }
+}
+
+variables {
+  source_bucket    = "example-uploads"
+  function_package = "../modules/photo-organizer/tests/fixtures/function.zip"
+  layer_package    = "../modules/photo-organizer/tests/fixtures/layer.zip"
+}
+
+run "one_bucket_with_prefixes" {
+  command = apply
+
+  variables {
+    source_prefix      = "incoming/"
+    destination_prefix = "photos/"
+  }
+
+  assert {
+    condition     = output.s3_bucket_destination_name == "example-uploads"
+    error_message = "Without destination_bucket the copies go to the source bucket."
+  }
+  assert {
+    condition     = strcontains(output.iam_role_policy_document, "arn:aws:s3:::example-uploads/photos/*")
+    error_message = "The function may write only under the destination prefix."
+  }
+}
+
+run "two_buckets_x86" {
+  command = apply
+
+  variables {
+    destination_bucket = "example-photos"
+    architecture       = "x86_64"
+    organizer          = { move = true, sidecar = true }
+  }
+
+  assert {
+    condition     = output.s3_bucket_destination_name == "example-photos"
+    error_message = "destination_bucket must be passed through."
+  }
+  assert {
+    condition     = strcontains(output.iam_role_policy_document, "DeleteSourceAfterMove")
+    error_message = "organizer.move must be passed through to the module."
+  }
+}
+
+run "rejects_unknown_architecture" {
+  command = plan
+
+  variables {
+    architecture = "ppc64"
+  }
+
+  expect_failures = [var.architecture]
+}
