@@ -8,3 +8,17 @@ export { startFaultProxy } from './fault-proxy.js';
 export type { FaultKind, FaultPlan, FaultProxy, FaultProxyOptions, FaultProxyStats, ProxiedRequest } from './fault-proxy.js';
 export { FfmpegError, LargeMediaError, makeLargeJpeg, makeLargeMp4, makeSparseFile } from './large-media.js';
 export type { LargeMediaFile, LargeMp4Options } from './large-media.js';
+export { LambdaRuntimeError, LambdaRuntimeStoppedError, startLambdaRuntime } from './lambda-runtime.js';
+export type {
+  LambdaCredentials,
+  LambdaFunctionError,
+  LambdaInvocationResult,
+  LambdaInvokeOptions,
+  LambdaLogLine,
+  LambdaRuntime,
+  LambdaRuntimeOptions,
+  LambdaRuntimeStats,
+  LambdaWorkerInfo,
+} from './lambda-runtime.js';
+export { startLambdaInvokeEndpoint } from './lambda-invoke-endpoint.js';
+export type { LambdaFailureRecord, LambdaInvokeEndpoint, LambdaInvokeEndpointOptions } from './lambda-invoke-endpoint.js';
