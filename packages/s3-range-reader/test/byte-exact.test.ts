@@ -50,7 +50,7 @@ describe.each(SIZES)('an object of %i bytes', (size) => {
     });
     pairs.push([0, size + 10], [Math.max(0, size - 1), 1], [size, 1], [size + 5, 100]);
     // Act
-    const results = [];
+    const results: Uint8Array[] = [];
     for (const [offset, length] of pairs) results.push(await reader.read(offset, length));
     // Assess
     pairs.forEach(([offset, length], index) => {

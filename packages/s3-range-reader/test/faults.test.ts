@@ -40,7 +40,7 @@ describe('through a fault-injecting proxy', () => {
     const pairs = Array.from({ length: 40 }, () => [Math.floor(random() * SIZE), Math.floor(random() * 300_000)] as const);
     // Act
     const { bytes } = await collect(sequential.chunks());
-    const reads = [];
+    const reads: Uint8Array[] = [];
     for (const [offset, length] of pairs) reads.push(await randomAccess.read(offset, length));
     // Assess
     expect(firstDifference(bytes, source)).toBeUndefined();
