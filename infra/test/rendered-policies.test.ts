@@ -1,0 +1,167 @@
+// Evaluates the policies exactly as the module renders them: `terraform test -json -verbose` prints
+// the state of each `command = apply` run in tests/photo-organizer.tftest.hcl (mock_provider, so
+// account 123456789012 / eu-west-1 come from the mock data sources there), and those outputs are
+// fed to @cloud-copilot/iam-simulate.
+import { type Simulation, runSimulation } from '@cloud-copilot/iam-simulate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODULE_DIRECTORY, TERRAFORM, TERRAFORM_MISSING, type Terraform, type TestRunState, parseTestStates, startTerraform } from './terraform-harness.js';
+
+if (TERRAFORM_MISSING) console.warn(`Skipping the rendered-policy suite: no terraform binary at ${TERRAFORM} (set TERRAFORM=...).`);
+
+const ACCOUNT = '123456789012';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/photo-organizer`;
+const LOG_STREAM = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/photo-organizer:log-stream:2026/01/01/[$LATEST]abc`;
+const OTHER_LOG_STREAM = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`;
+const QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:photo-organizer-failures`;
+const FUNCTION = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:photo-organizer`;
+
+/** The extensions the organizer supports (issue #infra): every one must trigger in both cases. */
+const SUPPORTED_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'heic', 'heif', 'avif', 'webp', 'gif', 'dng', 'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'orf', 'raf', 'rw2', 'pef', 'srw', 'x3f', 'iiq', 'mp4', 'mov', 'm4v', '3gp', 'avi', 'mkv', 'mts', 'm2ts'];
+
+type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+async function decide(identityPolicy: string, principal: string, action: string, resource: string, resourcePolicy?: string, context: Record<string, string> = {}): Promise<Decision | string> {
+  const simulation: Simulation = {
+    identityPolicies: [{ name: 'inline', policy: JSON.parse(identityPolicy) }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(resourcePolicy ? { resourcePolicy: JSON.parse(resourcePolicy) } : {}),
+    request: { principal, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
+  };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === 'error') return `error: ${JSON.stringify(response.errors)}`;
+  return response.overallResult;
+}
+
+describe.skipIf(TERRAFORM_MISSING)('policies and filters as the module renders them', () => {
+  let terraform: Terraform;
+  let states: Map<string, TestRunState>;
+
+  const output = (run: string, name: string): string => {
+    const value = states.get(run)?.outputs[name]?.value;
+    if (typeof value !== 'string') throw new Error(`run ${run} has no string output ${name}`);
+    return value;
+  };
+  const notificationRules = (run: string) => {
+    const notification = states.get(run)?.resources.find((resource) => resource.address === 'aws_s3_bucket_notification.this');
+    return (notification?.values.lambda_function ?? []) as { events: string[]; filter_prefix: string | null; filter_suffix: string | null }[];
+  };
+
+  beforeAll(async () => {
+    terraform = await startTerraform();
+    const result = await terraform.initAndRun(MODULE_DIRECTORY, ['test', '-json', '-verbose']);
+    states = new Map(parseTestStates(result.stdout).map((state) => [state.run, state]));
+  });
+
+  afterAll(async () => {
+    await terraform?.stop();
+  });
+
+  it('covers lower and upper case of every supported extension, with no overlapping rules', () => {
+    // Prepare
+    const rules = notificationRules('two_buckets_copy_mode');
+    const suffixes = rules.map((rule) => rule.filter_suffix);
+
+    // Assess
+    for (const extension of SUPPORTED_EXTENSIONS) {
+      expect(suffixes).toContain(`.${extension}`);
+      expect(suffixes).toContain(`.${extension.toUpperCase()}`);
+    }
+    const overlapping = rules.flatMap((left, index) =>
+      rules.slice(index + 1).filter((right) => {
+        const [leftPrefix, rightPrefix] = [left.filter_prefix ?? '', right.filter_prefix ?? ''];
+        const [leftSuffix, rightSuffix] = [left.filter_suffix ?? '', right.filter_suffix ?? ''];
+        const prefixes = leftPrefix.startsWith(rightPrefix) || rightPrefix.startsWith(leftPrefix);
+        const suffixesOverlap = leftSuffix.endsWith(rightSuffix) || rightSuffix.endsWith(leftSuffix);
+        const events = left.events.some((event) => right.events.includes(event));
+        return prefixes && suffixesOverlap && events;
+      }).map((right) => `${left.filter_suffix} / ${right.filter_suffix}`),
+    );
+    expect(overlapping).toEqual([]);
+    expect(rules.length).toBe(SUPPORTED_EXTENSIONS.length * 2);
+  });
+
+  it('never triggers on the destination prefix in one-bucket mode', () => {
+    // Prepare
+    const rules = notificationRules('one_bucket_move_mode');
+    const written = 'photos/2026-01-01/IMG_0001.JPG';
+
+    // Assess
+    expect(rules.length).toBeGreaterThan(0);
+    const triggering = rules.filter((rule) => written.startsWith(rule.filter_prefix ?? '') && written.endsWith(rule.filter_suffix ?? ''));
+    expect(triggering).toEqual([]);
+    expect(rules.some((rule) => 'incoming/IMG_0001.JPG'.endsWith(rule.filter_suffix ?? '') && 'incoming/IMG_0001.JPG'.startsWith(rule.filter_prefix ?? ''))).toBe(true);
+  });
+
+  // [run, action, resource, decision]
+  const functionTable: [string, string, string, Decision][] = [
+    ['two_buckets_copy_mode', 's3:GetObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'Allowed'],
+    ['two_buckets_copy_mode', 's3:PutObject', 'arn:aws:s3:::example-photos/2026-01-01/IMG_0001.JPG', 'Allowed'],
+    ['two_buckets_copy_mode', 's3:DeleteObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:PutObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ExplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:DeleteObject', 'arn:aws:s3:::example-photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:GetObject', 'arn:aws:s3:::example-photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:GetObject', 'arn:aws:s3:::someone-elses-bucket/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:PutObject', 'arn:aws:s3:::someone-elses-bucket/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:DeleteObject', 'arn:aws:s3:::someone-elses-bucket/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 'logs:PutLogEvents', LOG_STREAM, 'Allowed'],
+    ['two_buckets_copy_mode', 'logs:PutLogEvents', OTHER_LOG_STREAM, 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 'sqs:SendMessage', QUEUE, 'Allowed'],
+    ['two_buckets_copy_mode', 'sqs:SendMessage', `arn:aws:sqs:eu-west-1:${ACCOUNT}:other`, 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 'sqs:ReceiveMessage', QUEUE, 'ImplicitlyDenied'],
+    ['two_buckets_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'Allowed'],
+    ['two_buckets_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_move_mode', 's3:PutObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ExplicitlyDenied'],
+    ['two_buckets_move_mode', 's3:DeleteObject', 'arn:aws:s3:::someone-elses-bucket/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['one_bucket_move_mode', 's3:GetObject', 'arn:aws:s3:::example-photos/incoming/IMG_0001.JPG', 'Allowed'],
+    ['one_bucket_move_mode', 's3:PutObject', 'arn:aws:s3:::example-photos/photos/2026-01-01/IMG_0001.JPG', 'Allowed'],
+    ['one_bucket_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-photos/incoming/IMG_0001.JPG', 'Allowed'],
+    ['one_bucket_move_mode', 's3:PutObject', 'arn:aws:s3:::example-photos/incoming/IMG_0001.JPG', 'ExplicitlyDenied'],
+    ['one_bucket_move_mode', 's3:PutObject', 'arn:aws:s3:::example-photos/elsewhere/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['one_bucket_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-photos/photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['one_bucket_move_mode', 's3:GetObject', 'arn:aws:s3:::example-photos/photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+  ];
+
+  it.each(functionTable)('%s: the function role gets %s on %s: %s', async (run, action, resource, expected) => {
+    // Act
+    const decision = await decide(output(run, 'iam_role_policy_document'), ROLE, action, resource);
+
+    // Assess
+    expect(decision).toBe(expected);
+  });
+
+  const batchTable: [string, string, Decision][] = [
+    ['lambda:InvokeFunction', FUNCTION, 'Allowed'],
+    ['s3:GetObject', 'arn:aws:s3:::example-manifests/manifests/job-1.csv', 'Allowed'],
+    ['s3:PutObject', 'arn:aws:s3:::example-manifests/reports/job-1/report.csv', 'Allowed'],
+    ['s3:PutObject', 'arn:aws:s3:::example-manifests/manifests/job-1.csv', 'ImplicitlyDenied'],
+    ['s3:GetObject', 'arn:aws:s3:::example-photos/incoming/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['lambda:InvokeFunction', `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:other`, 'ImplicitlyDenied'],
+  ];
+
+  it.each(batchTable)('the Batch Operations role gets %s on %s: %s', async (action, resource, expected) => {
+    // Act
+    const decision = await decide(output('one_bucket_move_mode', 'batch_operations_role_policy_document'), `arn:aws:iam::${ACCOUNT}:role/photo-organizer-batch-operations`, action, resource);
+
+    // Assess
+    expect(decision).toBe(expected);
+  });
+
+  it.each(['source', 'destination'])('the %s bucket policy denies requests without TLS and leaves TLS requests to IAM', async (bucket) => {
+    // Prepare
+    const policies = states.get('two_buckets_copy_mode')?.outputs.s3_bucket_policies?.value as Record<string, string>;
+    const name = bucket === 'source' ? 'example-uploads' : 'example-photos';
+    const allowEverything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
+    const object = `arn:aws:s3:::${name}/IMG_0001.JPG`;
+
+    // Act
+    const plain = await decide(allowEverything, ROLE, 's3:GetObject', object, policies[bucket], { 'aws:SecureTransport': 'false' });
+    const plainList = await decide(allowEverything, ROLE, 's3:ListBucket', `arn:aws:s3:::${name}`, policies[bucket], { 'aws:SecureTransport': 'false' });
+    const tls = await decide(allowEverything, ROLE, 's3:GetObject', object, policies[bucket], { 'aws:SecureTransport': 'true' });
+
+    // Assess
+    expect(plain).toBe('ExplicitlyDenied');
+    expect(plainList).toBe('ExplicitlyDenied');
+    expect(tls).toBe('Allowed');
+  });
+});
