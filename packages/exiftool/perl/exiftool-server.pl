@@ -22,7 +22,7 @@
 #   parent -> server
 #     R <id> <len>\n<payload>                       a request; payload lines "<key> <value>\n":
 #                                                   size <bytes>, block <bytes>, fast <0|1|2>,
-#                                                   all <0|1>,
+#                                                   all <0|1>, ext <file name extension>,
 #                                                   tag <name> (repeated; Error and Warning
 #                                                   are always added)
 #     D <id> <len>\n<bytes>                         the bytes answering the last G of <id>
@@ -243,7 +243,7 @@ sub EncodeJson {
 # ---- requests -----------------------------------------------------------------------------------
 sub ParseRequest {
     my ($payload) = @_;
-    my %request = (size => 0, block => 65536, fast => 1, all => 0, tags => []);
+    my %request = (size => 0, block => 65536, fast => 1, all => 0, ext => '', tags => []);
     foreach my $line (split /\n/, $payload) {
         my ($key, $value) = split / /, $line, 2;
         next unless defined $value;
@@ -259,6 +259,17 @@ sub HandleRequest {
         id => $id, size => $request->{size}, block => $request->{block};
     # A fresh ExifTool object per request: no state can leak from one object to the next.
     my $exiftool = Image::ExifTool->new;
+    # ExifTool refines the type by the file name's extension (DNG vs TIFF, MP4 vs MOV) but sees
+    # no name for a handle: answer its two look-ups of the empty name with the request's extension.
+    no warnings 'redefine';
+    my ($getType, $getExtension) = (\&Image::ExifTool::GetFileType, \&Image::ExifTool::GetFileExtension);
+    my $named = sub {
+        my ($name) = @_;
+        return (defined $name && $name eq '' && length $request->{ext}) ? "file.$request->{ext}" : $name;
+    };
+    local *Image::ExifTool::GetFileType = sub { $getType->($named->(shift), @_) };
+    local *Image::ExifTool::GetFileExtension = sub { $getExtension->($named->(shift), @_) };
+    use warnings 'redefine';
     $exiftool->Options(FastScan => $request->{fast}, Duplicates => 1);
     my $info = $request->{all} ? $exiftool->ImageInfo(\*REMOTE)
                                : $exiftool->ImageInfo(\*REMOTE, [ @{$request->{tags}}, 'Error', 'Warning' ]);

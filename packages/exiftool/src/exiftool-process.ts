@@ -1,6 +1,6 @@
 import { ExiftoolError, SourceReadError } from './errors.js';
 import { normalizeBoolean, normalizeOptions, normalizeTags, type ExiftoolOptions, type NormalizedOptions } from './options.js';
-import { requestPayload } from './protocol.js';
+import { fileExtension, requestPayload } from './protocol.js';
 import { DeadlineReason, ServerConnection, abortError } from './server-connection.js';
 import type { MetadataResult, RandomAccessSource, RequestOptions } from './types.js';
 
@@ -54,12 +54,14 @@ export class ExiftoolProcess {
     }
     const tags = normalizeTags('tags', requestOptions.tags, this.#options.tags);
     const allTags = normalizeBoolean('allTags', requestOptions.allTags, this.#options.allTags);
-    const run = this.#queue.then(() => this.#run(source, tags, allTags, requestOptions.signal));
+    const extension = fileExtension(requestOptions.fileName ?? source.fileName);
+    const payload = (size: number): string => requestPayload(size, this.#options.readBlockSize, extension, tags, allTags);
+    const run = this.#queue.then(() => this.#run(source, payload, requestOptions.signal));
     this.#queue = run.catch(() => {});
     return run;
   }
 
-  async #run(source: RandomAccessSource, tags: readonly string[], allTags: boolean, callerSignal?: AbortSignal): Promise<MetadataResult> {
+  async #run(source: RandomAccessSource, payload: (size: number) => string, callerSignal?: AbortSignal): Promise<MetadataResult> {
     const control = new AbortController();
     const { timeoutMs } = this.#options;
     const timer = setTimeout(() => control.abort(new DeadlineReason(timeoutMs)), timeoutMs);
@@ -74,7 +76,7 @@ export class ExiftoolProcess {
       const connection = this.#connection;
       connection.setReferenced(true);
       try {
-        return await connection.request(this.#nextId++, requestPayload(size, this.#options.readBlockSize, tags, allTags), source, control.signal);
+        return await connection.request(this.#nextId++, payload(size), source, control.signal);
       } finally {
         if (connection.isAlive) connection.setReferenced(false);
         else if (this.#connection === connection) this.#connection = undefined;

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { RandomAccessSource } from './types.js';
 
 /** Options of {@link fileSource}. */
@@ -93,6 +94,7 @@ export function fileSource(filePath: string, options: FileSourceOptions = {}): F
   return {
     read,
     size,
+    fileName: path.basename(filePath),
     stats,
     async close() {
       const opened = handle;

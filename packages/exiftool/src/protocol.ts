@@ -61,7 +61,13 @@ export function frame(type: 'R' | 'D' | 'E', id: number, payload: Uint8Array | s
 }
 
 /** The payload of an `R` request. */
-export function requestPayload(size: number, blockSize: number, tags: readonly string[], allTags: boolean): string {
-  const lines = [`size ${size}`, `block ${blockSize}`, 'fast 1', `all ${allTags ? 1 : 0}`, ...tags.map((tag) => `tag ${tag}`)];
+export function requestPayload(size: number, blockSize: number, extension: string, tags: readonly string[], allTags: boolean): string {
+  const lines = [`size ${size}`, `block ${blockSize}`, `ext ${extension}`, 'fast 1', `all ${allTags ? 1 : 0}`, ...tags.map((tag) => `tag ${tag}`)];
   return `${lines.join('\n')}\n`;
+}
+
+/** The extension exiftool may see: letters and digits only, else none (never the rest of a key). */
+export function fileExtension(fileName: string | undefined): string {
+  const match = /\.([A-Za-z0-9]{1,16})$/.exec(fileName ?? '');
+  return match?.[1] ?? '';
 }

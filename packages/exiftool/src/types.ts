@@ -6,6 +6,8 @@
 export interface RandomAccessSource {
   read(offset: number, length: number, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array>;
   size(): Promise<number>;
+  /** The object's file name, if known: its extension refines the type, as for the CLI on a file. */
+  readonly fileName?: string;
 }
 
 /** One value as `exiftool -json` prints it: numbers unquoted, lists as arrays. */
@@ -33,6 +35,12 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Tags to ask for; overrides the instance's `tags`. */
   readonly tags?: readonly string[];
+  /**
+   * The object's file name (e.g. the last part of the S3 key); only its extension is sent to
+   * exiftool, which uses it to tell DNG from TIFF or MP4 from MOV, as the CLI does on a file.
+   * @default source.fileName
+   */
+  readonly fileName?: string;
   /** Return every tag; overrides the instance's `allTags`. */
   readonly allTags?: boolean;
 }

@@ -1,0 +1,56 @@
+import { execa } from 'execa';
+import { pinnedExiftool } from '@photo-organizer/test-kit';
+import type { ExiftoolOptions, RandomAccessSource } from '../src/index.js';
+import { DEFAULT_TAGS } from '../src/index.js';
+
+export const pinned = pinnedExiftool();
+
+/** Options pointing at the pinned exiftool (exiftool-vendored.pl) and the machine's perl. */
+export const exiftoolOptions: ExiftoolOptions = {
+  exiftoolLibDir: pinned.libDir,
+  exiftoolScriptPath: pinned.script,
+  perlPath: pinned.perl,
+};
+
+/** The date tags (and camera) the comparison looks at. */
+export const COMPARED_TAGS = new Set(DEFAULT_TAGS);
+
+/**
+ * Runs the real exiftool CLI on local files, as the reference: `exiftool -fast -json -G1 -a <tags>`.
+ * Returns one parsed object per file, keyed by path (many files per run: one start-up).
+ */
+export async function cliReference(files: readonly string[], tags: readonly string[] = DEFAULT_TAGS): Promise<Map<string, Record<string, unknown>>> {
+  const result = await execa(
+    pinned.perl,
+    [pinned.script, '-fast', '-json', '-G1', '-a', ...[...tags, 'Error', 'Warning'].map((tag) => `-${tag}`), '-@', '-'],
+    { input: files.join('\n'), reject: false, env: { LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 },
+  );
+  const parsed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+  return new Map(parsed.map((entry) => [String(entry.SourceFile), entry]));
+}
+
+/** The compared tags of a CLI entry or a result's tags, System/File-system tags excluded. */
+export function datesAndCamera(tags: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(tags)
+      .filter(([key]) => COMPARED_TAGS.has(key.slice(key.indexOf(':') + 1)) && !key.startsWith('System:'))
+      .sort(([left], [right]) => left.localeCompare(right)),
+  );
+}
+
+/**
+ * A real source wrapped to misbehave on purpose (stall, kill, fail). Only the behaviour named in
+ * `onRead` is added; the bytes come from the wrapped source.
+ */
+export function wrapSource(
+  inner: RandomAccessSource,
+  onRead: (offset: number, length: number, signal: AbortSignal | undefined) => Promise<void> | void,
+): RandomAccessSource {
+  return {
+    size: () => inner.size(),
+    async read(offset, length, options) {
+      await onRead(offset, length, options?.signal);
+      return inner.read(offset, length, options);
+    },
+  };
+}
