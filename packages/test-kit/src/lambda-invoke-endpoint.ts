@@ -192,7 +192,8 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
     response.writeHead(200, { 'Content-Type': 'application/json', ...headers }).end(outcome.payload);
   }
 
-  const server = createServer((request, response) => {
+  // No request timeout: a RequestResponse invocation may run as long as the function's timeout.
+  const server = createServer({ requestTimeout: 0 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (response.headersSent) return response.destroy();
       sendServiceError(response, 500, 'ServiceException', error instanceof Error ? error.message : String(error));

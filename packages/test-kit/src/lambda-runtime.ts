@@ -138,7 +138,15 @@ export interface LambdaRuntime {
   stop(): Promise<void>;
 }
 
-/** Base class of the errors this helper throws (function errors are results, not exceptions). */
+/**
+ * Base class of the errors this helper throws. Function errors (a handler that throws, a timeout,
+ * a crash) are not exceptions: `invoke()` resolves with them in `error`, as Lambda answers.
+ *
+ * @example
+ * ```ts
+ * try { await runtime.invoke(event); } catch (error) { if (error instanceof LambdaRuntimeError) console.error(error.message); }
+ * ```
+ */
 export class LambdaRuntimeError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -146,7 +154,14 @@ export class LambdaRuntimeError extends Error {
   }
 }
 
-/** `invoke()` after `stop()`, or an invocation still queued when `stop()` ran. */
+/**
+ * `invoke()` after `stop()`, or an invocation still queued or running when `stop()` ran.
+ *
+ * @example
+ * ```ts
+ * await runtime.invoke(event).catch((error) => { if (!(error instanceof LambdaRuntimeStoppedError)) throw error; });
+ * ```
+ */
 export class LambdaRuntimeStoppedError extends LambdaRuntimeError {
   readonly requestId: string;
   constructor(requestId: string) {
@@ -269,7 +284,11 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     emit({ workerId: worker.id, stream: 'platform', line, requestId: invocation.requestId });
   };
 
-  const sampler = setInterval(() => sampleRss(workers), SAMPLE_INTERVAL_MS);
+  // An idle worker's RSS does not grow: sample only the ones running or starting.
+  const sampler = setInterval(
+    () => sampleRss(workers.filter((worker) => worker.state === 'busy' || worker.state === 'starting')),
+    SAMPLE_INTERVAL_MS,
+  );
   sampler.unref();
 
   function aliveWorkers() {
@@ -387,7 +406,8 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     let markExited!: () => void;
     const worker: Worker = {
       id,
-      server: createServer((request, response) => handleRuntimeApi(worker, request, response)),
+      // No request timeout: a worker waits on `/next` for as long as no invocation comes.
+      server: createServer({ requestTimeout: 0 }, (request, response) => handleRuntimeApi(worker, request, response)),
       state: 'starting',
       invocations: 0,
       spawnedAt: performance.now(),

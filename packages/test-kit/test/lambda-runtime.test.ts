@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -142,22 +144,38 @@ describe('startLambdaRuntime (the real aws-lambda-ric against a local Runtime AP
     expect(runtime.stats).toMatchObject({ initErrors: 1, invocations: 0 });
   });
 
-  it('runs invocations in parallel up to `concurrency` and queues the rest', async () => {
+  it('runs invocations at the same time up to `concurrency`', async () => {
     // Prepare
-    const parallel = await runtimeFor('sleep.handler', { concurrency: 2 });
-    const serial = await runtimeFor('sleep.handler', { concurrency: 1 });
+    const runtime = await runtimeFor('barrier.handler', { concurrency: 2, timeoutMs: 20_000 });
+    const directory = await mkdtemp(path.join(tmpdir(), 'lambda-barrier-'));
+    const event = (name: string) => ({ directory, name, parties: 2, waitMs: 15_000 });
+
+    try {
+      // Act
+      const results = await Promise.all([runtime.invoke(event('a')), runtime.invoke(event('b'))]);
+
+      // Assess: each handler saw the other's marker while it was still running.
+      const [a, b] = results.map((invocation) => invocation.result as { sawAll: boolean; pid: number });
+      expect([a!.sawAll, b!.sawAll]).toEqual([true, true]);
+      expect(a!.pid).not.toBe(b!.pid);
+      expect(runtime.stats).toMatchObject({ invocations: 2, coldStarts: 2 });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('queues invocations while every worker is busy', async () => {
+    // Prepare
+    const runtime = await runtimeFor('sleep.handler', { concurrency: 1 });
     type Span = { startedAt: number; endedAt: number; pid: number };
 
     // Act
-    const [a, b] = (await Promise.all([parallel.invoke({ ms: 300 }), parallel.invoke({ ms: 300 })])).map((r) => r.result as Span);
-    const [c, d] = (await Promise.all([serial.invoke({ ms: 100 }), serial.invoke({ ms: 100 })])).map((r) => r.result as Span);
+    const results = await Promise.all([runtime.invoke({ ms: 100 }), runtime.invoke({ ms: 100 })]);
 
-    // Assess: by the times the handlers saw, not by how long the test took.
-    expect(a!.pid).not.toBe(b!.pid);
-    expect(a!.startedAt).toBeLessThan(b!.endedAt);
-    expect(b!.startedAt).toBeLessThan(a!.endedAt);
-    expect(c!.pid).toBe(d!.pid);
-    expect(d!.startedAt).toBeGreaterThanOrEqual(c!.endedAt);
+    // Assess: by the times the handler saw, not by how long the test took.
+    const [first, second] = results.map((invocation) => invocation.result as Span);
+    expect(second!.pid).toBe(first!.pid);
+    expect(second!.startedAt).toBeGreaterThanOrEqual(first!.endedAt);
   });
 
   it('measures the RSS of the worker’s children and stop() leaves no process behind', async () => {
