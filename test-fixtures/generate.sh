@@ -342,8 +342,9 @@ cat > "$work/expected.json" <<JSON
     "rawTags": {},
     "captureDate": null,
     "dateSource": "Undated",
-    "key": "undated/notes.txt",
-    "notes": "Not media; no date in the name; never the processing time or the File tags."
+    "key": null,
+    "skipped": "unsupported-file-type",
+    "notes": "Not a photo or video (exiftool: TXT, text/plain): left where it is, logged as unsupported, never copied."
   },
   {
     "file": "media/empty.jpg",

@@ -12,7 +12,9 @@ interface FixtureEntry {
   readonly rawTags: Readonly<Record<string, string>>;
   readonly captureDate: string | null;
   readonly dateSource: string;
-  readonly key: string;
+  readonly key: string | null;
+  /** Why the organizer leaves this file alone (not a photo or video). */
+  readonly skipped?: string;
   readonly notes: string;
 }
 
@@ -88,7 +90,10 @@ describe('expected.json', () => {
     const name = path.posix.basename(entry.file);
 
     // Assess
-    if (entry.captureDate === null) {
+    if (entry.skipped !== undefined) {
+      expect(entry.key).toBeNull();
+      expect(entry.captureDate).toBeNull();
+    } else if (entry.captureDate === null) {
       expect(entry.dateSource).toBe('Undated');
       expect(entry.key).toBe(`undated/${name}`);
     } else {

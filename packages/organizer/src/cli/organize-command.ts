@@ -1,0 +1,94 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Configuration } from '../config.js';
+import type { ObjectReference } from '../events.js';
+import { createLogger, silentLogger } from '../logger.js';
+import { createMetadataReader } from '../metadata-reader.js';
+import { organizeMany, type Settled } from '../organize-many.js';
+import { listObjects } from './list-objects.js';
+import { createProgress } from './progress.js';
+
+export interface OrganizeCommandOptions {
+  readonly source: { readonly bucket: string; readonly prefix: string };
+  readonly configuration: Configuration;
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  /** Inject a client (tests, custom credentials); built from the configuration otherwise. */
+  readonly client?: S3Client;
+  readonly write?: (line: string) => void;
+}
+
+export interface OrganizeSummary {
+  readonly listed: number;
+  readonly copied: number;
+  readonly alreadyOrganized: number;
+  readonly planned: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/**
+ * Organizes the objects already in a bucket from this machine, with the function's own rules.
+ * Safe to re-run: objects whose identical copy is in place are recognised and not copied again.
+ */
+export async function organizeCommand(options: OrganizeCommandOptions): Promise<OrganizeSummary> {
+  const { configuration } = options;
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const client =
+    options.client ??
+    new S3Client({
+      ...(configuration.s3.region ? { region: configuration.s3.region } : {}),
+      ...(configuration.s3.endpoint ? { endpoint: configuration.s3.endpoint } : {}),
+      forcePathStyle: configuration.s3.forcePathStyle,
+    });
+  const references: ObjectReference[] = [];
+  for await (const reference of listObjects(client, options.source.bucket, options.source.prefix)) references.push(reference);
+
+  const metadataReader = createMetadataReader({
+    mode: configuration.readMode,
+    exiftool: {
+      perlPath: configuration.exiftool.perlPath,
+      exiftoolLibDir: configuration.exiftool.libDir,
+      exiftoolScriptPath: configuration.exiftool.scriptPath,
+      serverScriptPath: configuration.exiftool.serverScriptPath,
+      timeoutMs: configuration.exiftool.timeoutMs,
+    },
+  });
+  const progress = createProgress(references.length, { quiet: options.json });
+  const logger = options.json ? silentLogger : createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
+  let settled: Settled[];
+  try {
+    settled = await organizeMany(references, { client, configuration, metadataReader, logger }, {
+      concurrency: options.concurrency,
+      dryRun: options.dryRun,
+      onSettled: (item) => {
+        if (options.json) write(JSON.stringify(toJson(item)));
+        progress.tick(describe(item));
+      },
+    });
+  } finally {
+    progress.done();
+    await metadataReader.close();
+  }
+  const count = (predicate: (item: Settled) => boolean) => settled.filter(predicate).length;
+  return {
+    listed: references.length,
+    copied: count((item) => item.outcome?.status === 'organized' && item.outcome.copied),
+    alreadyOrganized: count((item) => !options.dryRun && item.outcome?.status === 'organized' && !item.outcome.copied),
+    planned: count((item) => !!options.dryRun && item.outcome?.status === 'organized'),
+    skipped: count((item) => item.outcome?.status === 'skipped'),
+    failed: count((item) => item.error !== undefined),
+  };
+}
+
+function describe(item: Settled): string {
+  if (item.error) return `FAILED ${item.reference.key}: ${item.error.message}`;
+  const outcome = item.outcome!;
+  if (outcome.status === 'skipped') return `skipped ${item.reference.key} (${outcome.reason})`;
+  return `${item.reference.key} -> ${outcome.targetKey} (${outcome.dateSource}${outcome.copied ? '' : ', already there'})`;
+}
+
+function toJson(item: Settled) {
+  if (item.error) return { source: `s3://${item.reference.bucket}/${item.reference.key}`, status: 'failed', error: item.error.message };
+  return item.outcome;
+}

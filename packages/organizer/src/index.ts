@@ -1,0 +1,18 @@
+export { decideCaptureDate } from './capture-date.js';
+export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, RejectedCandidate } from './capture-date.js';
+export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './config.js';
+export type { Configuration, Environment } from './config.js';
+export { formatWallClock, parseExifDate } from './date-value.js';
+export type { WallClock } from './date-value.js';
+export { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from './events.js';
+export type { BatchInvocation, ObjectReference, ParsedEvent } from './events.js';
+export { dateFromFileName } from './file-name-date.js';
+export { handler } from './handler.js';
+export { DEFAULT_KEY_TEMPLATE, renderKey } from './key-template.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { createMetadataReader } from './metadata-reader.js';
+export type { MetadataReader, MetadataReaderOptions } from './metadata-reader.js';
+export { organizeMany } from './organize-many.js';
+export { ignoreReason, organizeObject } from './organize-object.js';
+export type { OrganizeDependencies, OrganizeOptions, Outcome, SkipReason } from './organize-object.js';
