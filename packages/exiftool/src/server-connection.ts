@@ -43,6 +43,7 @@ export function abortError(signal: AbortSignal, stderr: string): Error {
 export class ServerConnection {
   readonly exited: Promise<ExitInfo>;
   #exitInfo: ExitInfo | undefined;
+  #killed = false;
   #stderr = '';
   #parser = new ServerMessageParser();
   #onMessage: ((message: ServerMessage) => void) | undefined;
@@ -97,7 +98,7 @@ export class ServerConnection {
   }
 
   get isAlive(): boolean {
-    return this.#exitInfo === undefined && !this.#channel.destroyed;
+    return this.#exitInfo === undefined && !this.#killed && !this.#channel.destroyed;
   }
 
   /** Spawns the server and waits for READY. */
@@ -238,6 +239,8 @@ export class ServerConnection {
 
   /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay). */
   kill(): void {
+    // Never reused once killed, even before its exit is seen: a new request gets a fresh process.
+    this.#killed = true;
     if (this.#exitInfo === undefined) this.#subprocess.kill();
   }
 
