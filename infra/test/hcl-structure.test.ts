@@ -4,7 +4,8 @@ import { parse } from '@cdktn/hcl2json';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_DIRECTORY, MODULE_DIRECTORY } from './terraform-harness.js';
+import { gunzipSync } from 'node:zlib';
+import { INFRA_DIRECTORY, LIVE_DIRECTORY, MODULE_DIRECTORY } from './terraform-harness.js';
 
 type Block = Record<string, unknown>;
 interface Configuration {
@@ -129,6 +130,16 @@ describe('the module as written', () => {
       }
       for (const name of Object.keys(configuration.output)) expect(prefixes.some((prefix) => name.startsWith(prefix)), name).toBe(true);
     }
+  });
+
+  it('uses only resource types the checked-in provider schema covers', async () => {
+    // Prepare
+    const schema = JSON.parse(gunzipSync(await readFile(join(INFRA_DIRECTORY, 'tools', 'aws-provider-schema.json.gz'))).toString('utf8')) as { resource_schemas: Record<string, unknown> };
+    const used = Object.keys(module.resource);
+
+    // Assess: a new type needs `node infra/tools/generate-aws-schema.mjs` (add it to RESOURCE_TYPES).
+    expect(used.filter((type) => !(type in schema.resource_schemas))).toEqual([]);
+    expect(used.length).toBeGreaterThan(10);
   });
 
   it('documents every input and output in the module README', async () => {

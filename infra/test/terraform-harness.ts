@@ -7,7 +7,6 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: plain ESM helper without type declarations, shared with the command line.
 import { startSchemaProvider } from '../tools/schema-provider.mjs';
 
 export const INFRA_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -36,7 +36,6 @@ resource "aws_iam_role" "batch_operations" {
       Effect    = "Allow"
       Principal = { Service = "batchoperations.s3.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]
   })
   tags = var.tags
