@@ -22,3 +22,5 @@ export type {
 } from './lambda-runtime.js';
 export { startLambdaInvokeEndpoint } from './lambda-invoke-endpoint.js';
 export type { LambdaFailureRecord, LambdaInvokeEndpoint, LambdaInvokeEndpointOptions } from './lambda-invoke-endpoint.js';
+export { EXIFTOOL_SERVER_SCRIPT, FUNCTION_BUNDLE_DIR, startLocalPipeline } from './local-pipeline.js';
+export type { FailureRecord, LocalPipeline, LocalPipelineOptions } from './local-pipeline.js';

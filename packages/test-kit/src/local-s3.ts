@@ -77,7 +77,8 @@ export interface LocalS3 {
  * 5. Event records: the key is URL-encoded as S3 does (space as `+`), the bucket ARN is fixed,
  *    multipart completion is named `ObjectCreated:CompleteMultipartUpload`, copies carry eTag.
  *    Events are delivered asynchronously after the response, like S3's.
- * 6. ListObjectsV2 continuation tokens are served through s3rver's V1 marker listing (its own
+ * 6. XML bodies are escaped once, not twice (s3rver escaped `&` in keys to `&amp;amp;`).
+ * 7. ListObjectsV2 continuation tokens are served through s3rver's V1 marker listing (its own
  *    tokens use DES, which Node 22's OpenSSL 3 refuses without the legacy provider).
  */
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
@@ -96,6 +97,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // After s3rver's logger and XML body builder (so responses are still objects on the way back),
   // before its vhost handling and router.
   server.middleware.splice(2, 0, awsCompatibility(server.store));
+  server.middleware.splice(1, 0, undoDoubleXmlEscaping);
 
   const listeners = new Set<(event: S3Event) => void>();
   server.on('event', (raw) => {
@@ -292,4 +294,15 @@ async function listV2(context: KoaContext, next: () => Promise<void>): Promise<v
     NextContinuationToken: result.IsTruncated && lastKey ? Buffer.from(lastKey, 'utf8').toString('base64url') : undefined,
     KeyCount: contents.length,
   });
+}
+
+/**
+ * s3rver escapes XML text itself and then lets its XML builder escape it again. Every entity is
+ * doubled, so removing one level everywhere gives exactly one correct level.
+ */
+async function undoDoubleXmlEscaping(context: KoaContext, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (typeof context.body === 'string' && context.body.startsWith('<?xml')) {
+    context.body = context.body.replace(/&amp;(amp|lt|gt|apos|quot|#\d+|#x[0-9a-f]+);/gi, '&$1;');
+  }
 }

@@ -129,6 +129,14 @@ describe('local S3 server', () => {
     expect(keys.sort()).toEqual(Array.from({ length: 7 }, (_, index) => `page/${index}.txt`));
   });
 
+  it('lists keys with XML-special characters exactly', async () => {
+    const client = s3.client();
+    const key = `xml/a & b <c> 'd' "e" &amp;.jpg`;
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: key, Body: 'x' }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: 'source', Prefix: 'xml/' }));
+    expect(page.Contents?.map((object) => object.Key)).toEqual([key]);
+  });
+
   it('encodes event keys the way S3 does', () => {
     expect(encodeEventKey('a b/c+d.jpg')).toBe('a+b/c%2Bd.jpg');
   });

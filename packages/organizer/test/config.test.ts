@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, LAYER_PATHS, loadConfiguration } from '../src/config.js';
+
+describe('loadConfiguration', () => {
+  it('applies defaults: layer paths, random access, 5 GiB multipart threshold, UTC', () => {
+    const configuration = loadConfiguration({ DESTINATION_BUCKET: 'my-photos', DESTINATION_PREFIX: 'photos' });
+    expect(configuration).toMatchObject({
+      destinationBucket: 'my-photos',
+      destinationPrefix: 'photos/',
+      keyTemplate: '{yyyy}-{mm}-{dd}/{name}',
+      defaultTimeZone: 'UTC',
+      readMode: 'random-access',
+      move: false,
+      multipartThresholdBytes: 5 * 1024 ** 3,
+      exiftool: { perlPath: LAYER_PATHS.perlPath, libDir: LAYER_PATHS.libDir },
+    });
+    expect(Object.isFrozen(configuration.exiftool)).toBe(true);
+  });
+
+  it('reports every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfiguration({ KEY_TEMPLATE: '{yyyy}/{month}', DEFAULT_TIME_ZONE: 'Mars/Olympus', MOVE: 'yes', MULTIPART_THRESHOLD_BYTES: '-1', WEBHOOK_URL: 'ftp://x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems;
+    expect(problems).toHaveLength(7);
+    expect(problems.join('\n')).toMatch(/DESTINATION_BUCKET is required/);
+    expect(problems.join('\n')).toMatch(/unknown placeholder \{month\}/);
+    expect(problems.join('\n')).toMatch(/must contain \{name\}/);
+    expect(problems.join('\n')).toMatch(/Mars\/Olympus/);
+    expect(problems.join('\n')).toMatch(/MOVE must be one of true, false; got "yes"/);
+    expect(problems.join('\n')).toMatch(/MULTIPART_THRESHOLD_BYTES/);
+    expect(problems.join('\n')).toMatch(/WEBHOOK_URL/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_KEY_TEMPLATE, joinKey, keyTemplateProblems, MAX_KEY_BYTES, numberedKey, renderKey } from '../src/key-template.js';
+
+const date = { year: 2018, month: 2, day: 1, hour: 9, minute: 0, second: 0 };
+
+describe('key templates', () => {
+  it('renders the default layout and others', () => {
+    expect(renderKey(DEFAULT_KEY_TEMPLATE, { fileName: 'foobar.jpg', dir: 'trip', captureDate: date })).toBe('2018-02-01/foobar.jpg');
+    expect(renderKey('{yyyy}/{mm}/{dd}/{name}', { fileName: 'a.jpg', dir: '', captureDate: date })).toBe('2018/02/01/a.jpg');
+    expect(renderKey('{yyyy}/{yyyy}-{mm}-{dd}/{dir}/{name}', { fileName: 'a.jpg', dir: 'trip/day1', captureDate: date })).toBe(
+      '2018/2018-02-01/trip/day1/a.jpg',
+    );
+    expect(renderKey('{yyyy}/{dir}/{name}', { fileName: 'a.jpg', dir: '', captureDate: date })).toBe('2018/a.jpg');
+  });
+
+  it('sends undated files to undated/, keeping {dir} when the template uses it', () => {
+    expect(renderKey(DEFAULT_KEY_TEMPLATE, { fileName: 'a.jpg', dir: 'x', captureDate: undefined })).toBe('undated/a.jpg');
+    expect(renderKey('{yyyy}/{dir}/{name}', { fileName: 'a.jpg', dir: 'x', captureDate: undefined })).toBe('undated/x/a.jpg');
+  });
+
+  it('numbers a second photo of the same name before its extension', () => {
+    expect(numberedKey('2018-02-01/foobar.jpg', 1)).toBe('2018-02-01/foobar-1.jpg');
+    expect(numberedKey('2018-02-01/archive.tar.gz', 2)).toBe('2018-02-01/archive.tar-2.gz');
+    expect(numberedKey('2018-02-01/README', 3)).toBe('2018-02-01/README-3');
+  });
+
+  it('rejects unknown placeholders and templates without the name', () => {
+    expect(keyTemplateProblems('{yyyy}/{month}/{name}')[0]).toMatch(/unknown placeholder \{month\}/);
+    expect(keyTemplateProblems('{yyyy}/{mm}')[0]).toMatch(/\{name\}/);
+    expect(keyTemplateProblems(DEFAULT_KEY_TEMPLATE)).toEqual([]);
+  });
+
+  it('keeps keys within 1,024 bytes, and two long names stay distinct', () => {
+    const long = (tail: string) => `${'é'.repeat(600)}${tail}.jpg`;
+    const first = joinKey('photos/', `2018-02-01/${long('a')}`);
+    const second = joinKey('photos/', `2018-02-01/${long('b')}`);
+    expect(Buffer.byteLength(first)).toBeLessThanOrEqual(MAX_KEY_BYTES);
+    expect(first).toMatch(/^photos\/2018-02-01\/é+~[0-9a-f]{12}\.jpg$/);
+    expect(first).not.toBe(second);
+    expect(joinKey('photos/', '2018-02-01/short.jpg')).toBe('photos/2018-02-01/short.jpg');
+  });
+});
