@@ -1,4 +1,16 @@
-/** Base class of every error this package throws (besides `TypeError` for bad options). */
+/**
+ * Base class of every error this package throws (besides `TypeError` for bad options).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await exiftool.readMetadata(source);
+ * } catch (error) {
+ *   if (error instanceof ExiftoolTimeoutError) console.log(error.timeoutMs, error.stderr);
+ *   else if (error instanceof ExiftoolError) throw error; // not found, failed, unreadable output, source failure
+ * }
+ * ```
+ */
 export class ExiftoolError extends Error {
   override name = 'ExiftoolError';
 }

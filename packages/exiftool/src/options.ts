@@ -4,6 +4,11 @@ import { serverScriptPath } from './server-script.js';
 /**
  * The tags the date policy reads (docs/date-policy.md), plus camera and file type.
  * Composite tags (`SubSec*`, `GPSDateTime`, `DateTimeCreated`) make exiftool read their parts.
+ *
+ * @example
+ * ```ts
+ * new ExiftoolProcess({ exiftoolLibDir, tags: [...DEFAULT_TAGS, 'Orientation'] });
+ * ```
  */
 export const DEFAULT_TAGS: readonly string[] = Object.freeze([
   'SubSecDateTimeOriginal',
@@ -140,7 +145,14 @@ export function normalizeBoolean(name: string, value: unknown, fallback: boolean
   return value;
 }
 
-/** Applies defaults and checks every option; throws TypeError naming the first bad one. */
+/**
+ * Applies defaults and checks every option; throws TypeError naming the first bad one.
+ *
+ * @example
+ * ```ts
+ * normalizeOptions({ exiftoolLibDir: '/opt/lib/perl5' }).timeoutMs; // 20000
+ * ```
+ */
 export function normalizeOptions(options: ExiftoolOptions): NormalizedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Options must be an object, got ${describe(options)}`);
