@@ -52,10 +52,10 @@ fixtures: install ## Regenerate test-fixtures/media and expected.json (checked i
 	@pnpm --filter @photo-organizer/test-fixtures run generate
 
 demo: build ## Run the pipeline locally on the sample media (PHOTOS=dir for your own)
-	@pnpm --filter @photo-organizer/organizer exec node dist/demo.js $(if $(PHOTOS),--photos "$(PHOTOS)")
+	@node packages/demo/dist/demo.js $(if $(PHOTOS),--photos "$(PHOTOS)")
 
 demo-serve: build ## Like demo, but keep the local S3 server up for your own uploads
-	@pnpm --filter @photo-organizer/organizer exec node dist/demo.js --serve $(if $(PHOTOS),--photos "$(PHOTOS)")
+	@node packages/demo/dist/demo.js --serve $(if $(PHOTOS),--photos "$(PHOTOS)")
 
 bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),-- --quick)

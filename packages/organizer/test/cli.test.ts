@@ -1,0 +1,186 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  LOCAL_S3_CREDENTIALS,
+  type LocalPipeline,
+  type LambdaInvokeEndpoint,
+  type LocalS3,
+  startLambdaInvokeEndpoint,
+  startLocalPipeline,
+  startLocalS3,
+} from '@photo-organizer/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built CLI (dist/cli.js) as a user runs it, against the local S3 server.
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const media = fileURLToPath(new URL('../../../test-fixtures/media/', import.meta.url));
+const run = promisify(execFile);
+
+async function photoOrganizer(args: string[], s3: LocalS3) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function keys(client: S3Client, bucket: string): Promise<string[]> {
+  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (page.Contents ?? []).map((object) => object.Key!).sort();
+}
+
+describe('photo-organizer plan', () => {
+  it('prints the expected key, date and dateSource of every fixture, one JSON line each', async () => {
+    const expected = JSON.parse(await readFile(path.join(media, '../expected.json'), 'utf8')) as {
+      file: string;
+      key: string | null;
+      captureDate: string | null;
+      dateSource: string;
+    }[];
+    const files = expected.map((fixture) => path.join(media, '..', fixture.file));
+    const { stdout, code } = await photoOrganizerPlain(['plan', '--json', ...files]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; key: string | null; captureDate: string | null; dateSource: string });
+    expect(lines.map(({ file, key, captureDate }) => ({ file: path.relative(path.join(media, '..'), file), key, captureDate }))).toEqual(
+      expected.map(({ file, key, captureDate }) => ({ file, key, captureDate })),
+    );
+    expect(lines.filter((line) => line.key !== null).map((line) => line.dateSource)).toEqual(
+      expected.filter((fixture) => fixture.key !== null).map((fixture) => fixture.dateSource),
+    );
+  });
+});
+
+async function photoOrganizerPlain(args: string[]) {
+  try {
+    const { stdout } = await run(process.execPath, [cli, ...args], { timeout: 60_000 });
+    return { code: 0, stdout };
+  } catch (error) {
+    return { code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout };
+  }
+}
+
+describe('photo-organizer organize', () => {
+  let s3: LocalS3;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    s3 = await startLocalS3({ buckets: ['old-photos', 'library'] });
+    client = s3.client();
+    for (const name of await readdir(media)) {
+      await client.send(new PutObjectCommand({ Bucket: 'old-photos', Key: `2019 trip/${name}`, Body: await readFile(path.join(media, name)) }));
+    }
+    await client.send(new PutObjectCommand({ Bucket: 'old-photos', Key: 'elsewhere/jpeg-dto-offset.jpg', Body: await readFile(path.join(media, 'jpeg-dto-offset.jpg')) }));
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('a dry run prints the plan and writes nothing', async () => {
+    const result = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--dry-run', '--json'], s3);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const planned = lines.filter((line) => line.status === 'organized');
+    expect(planned.map((line) => line.targetKey)).toContain('sorted/2019-07-15/jpeg-dto-offset.jpg');
+    expect(lines.at(-1).summary).toMatchObject({ listed: 22, copied: 0, planned: 21, skipped: 1, failed: 0 });
+    expect(await keys(client, 'library')).toEqual([]);
+  });
+
+  it('organizes a prefix of mixed files, then a second run copies nothing', async () => {
+    const first = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--concurrency', '3'], s3);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/22 objects: 21 copied, 0 already organized, 0 planned, 1 skipped, 0 failed/);
+    const afterFirst = await keys(client, 'library');
+    expect(afterFirst).toContain('sorted/2019-05-26/mov-apple-creationdate.mov');
+    expect(afterFirst).toContain('sorted/undated/empty.jpg');
+    expect(afterFirst.every((key) => key.startsWith('sorted/'))).toBe(true);
+    expect(afterFirst).toHaveLength(21);
+
+    const second = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--json'], s3);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!).summary).toMatchObject({ copied: 0, alreadyOrganized: 21, skipped: 1 });
+    expect(await keys(client, 'library')).toEqual(afterFirst);
+  });
+
+  it('explains usage errors with exit code 2', async () => {
+    const missingTo = await photoOrganizer(['organize', 's3://old-photos'], s3);
+    expect(missingTo).toMatchObject({ code: 2 });
+    expect(missingTo.stderr).toMatch(/needs --to s3:\/\/DEST/);
+    const badUrl = await photoOrganizer(['organize', 'old-photos', '--to', 's3://library'], s3);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/must look like s3:\/\/bucket/);
+    const help = await photoOrganizer(['organize', '--help'], s3);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--dry-run/);
+  });
+});
+
+describe('photo-organizer invoke', () => {
+  // The Lambda service cannot run here: a local endpoint speaking the Invoke API runs the built
+  // function under the real runtime interface client instead (test-kit's lambda-invoke-endpoint).
+  let pipeline: LocalPipeline;
+  let endpoint: LambdaInvokeEndpoint;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    pipeline = await startLocalPipeline({ sourceBucket: 'existing', destinationBucket: 'organized', filter: () => false });
+    endpoint = await startLambdaInvokeEndpoint({ functions: { 'photo-organizer': pipeline.runtime } });
+    client = pipeline.s3.client();
+    for (const name of ['jpeg-dto-offset.jpg', 'tiff-dto.tif', 'mp4-moov-at-end.mp4']) {
+      await client.send(new PutObjectCommand({ Bucket: 'existing', Key: `backup/${name}`, Body: await readFile(path.join(media, name)) }));
+    }
+  });
+  afterAll(async () => {
+    await endpoint?.stop();
+    await pipeline?.stop();
+  });
+
+  it('a dry run sends nothing', async () => {
+    const result = await photoOrganizer(
+      ['invoke', 's3://existing/backup/', '--function', 'photo-organizer', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint, '--dry-run'],
+      pipeline.s3,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/3 objects in 0 invocations \(dry run: none sent\)/);
+    expect(endpoint.attempts).toHaveLength(0);
+  });
+
+  it('fans existing objects out as asynchronous invocations that the function organizes', async () => {
+    const result = await photoOrganizer(
+      ['invoke', 's3://existing/backup/', '--function', 'photo-organizer', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint, '--batch-size', '2'],
+      pipeline.s3,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/3 objects in 2 invocations, 0 failed/);
+    await endpoint.idle();
+    expect(endpoint.failures).toEqual([]);
+    expect(await keys(client, 'organized')).toEqual([
+      '2016-08-20/tiff-dto.tif',
+      '2019-07-15/jpeg-dto-offset.jpg',
+      '2021-06-30/mp4-moov-at-end.mp4',
+    ]);
+  });
+
+  it('names an unknown function clearly', async () => {
+    const result = await photoOrganizer(
+      ['invoke', 's3://existing/backup/', '--function', 'nope', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint, '--json'],
+      pipeline.s3,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ResourceNotFound|Function not found/);
+  });
+});
