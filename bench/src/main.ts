@@ -1,0 +1,140 @@
+// make bench: every strategy over the same objects, on the local S3 behind a latency proxy, in one
+// process tree. Each strategy runs in its own forked Node process (a fresh "container").
+// Usage: node src/main.ts [--quick]
+import { fork } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CORPUS_MISSING, findCorpus, LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, pinnedExiftool, startFaultProxy, startLocalS3 } from '@photo-organizer/test-kit';
+import { corpusObjects, FULL_SIZES, generateLargeObjects, QUICK_SIZES, type BenchObject } from './objects.ts';
+import { sampleTree, startWireCounter } from './measure.ts';
+import type { ObjectJob, ToParent } from './protocol.ts';
+import { STRATEGY_NAMES, type StrategyName } from './strategies/types.ts';
+import { summarize, writeReport, type ObjectRun, type StrategyRun } from './report.ts';
+
+export const FIRST_BYTE_LATENCY_MS = 25;
+export const BYTES_PER_SECOND = 90 * 1000 * 1000;
+const QUICK_SAMPLE = 40;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const quick = values.quick === true;
+const strategies = (values.only ? values.only.split(',') : [...STRATEGY_NAMES]) as StrategyName[];
+const started = new Date();
+
+const corpus = findCorpus();
+if (!corpus) console.warn(`bench: ${CORPUS_MISSING}; running on the generated large objects only`);
+const { objects: corpusList, expectedTable } = corpus
+  ? corpusObjects(corpus, { now: started, ...(quick ? { sample: QUICK_SAMPLE } : {}) })
+  : { objects: [], expectedTable: false };
+if (!expectedTable) console.warn('bench: packages/organizer/test/corpus/expected.tsv is absent: "right date" is reported for the generated objects only');
+
+const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+const temp = await mkdtemp(path.join(os.tmpdir(), 'photo-organizer-bench-'));
+const space = await statfs(temp);
+const needed = 2 * (2 * sizes.mp4Bytes + sizes.tiffBytes + sizes.jpegBytes) * 2; // files + the server's copy + destination copies
+if (space.bavail * space.bsize < needed) throw new Error(`bench: ${temp} has ${Math.round((space.bavail * space.bsize) / 2 ** 30)} GiB free, needs ~${Math.round(needed / 2 ** 30)} GiB`);
+
+const s3 = await startLocalS3({ buckets: ['source', 'dest'], directory: path.join(temp, 's3') });
+const proxy = await startFaultProxy({ target: s3.endpoint, firstByteLatencyMs: FIRST_BYTE_LATENCY_MS, bytesPerSecond: BYTES_PER_SECOND });
+const wire = await startWireCounter(proxy.endpoint);
+const direct = s3.client();
+let results: StrategyRun[] = [];
+try {
+  console.error(`bench: generating large objects in ${temp} ...`);
+  const largeList = await generateLargeObjects(temp, sizes);
+  const objects: BenchObject[] = [...corpusList, ...largeList];
+  console.error(`bench: uploading ${objects.length} objects ...`);
+  for (const object of objects) await upload(direct, object);
+  for (const object of largeList) await rm(object.localPath); // the server holds them now
+
+  const exiftool = pinnedExiftool();
+  for (const strategy of strategies) {
+    console.error(`bench: ${strategy} ...`);
+    results.push(await runStrategy(strategy, objects, { perl: exiftool.perl, libDir: exiftool.libDir, script: exiftool.script }));
+    await emptyPrefix(direct, `${strategy}/`); // frees the disk the large copies took
+  }
+  const summary = summarize(results, {
+    quick,
+    date: started,
+    finished: new Date(),
+    expectedTable,
+    corpusFound: Boolean(corpus),
+    firstByteLatencyMs: FIRST_BYTE_LATENCY_MS,
+    bytesPerSecond: BYTES_PER_SECOND,
+    exiftoolVersion: exiftool.version,
+  });
+  const markdown = await writeReport(summary, path.resolve(here, '../results'));
+  console.log(markdown);
+} finally {
+  direct.destroy();
+  await wire.stop();
+  await proxy.stop();
+  await s3.stop();
+  await rm(temp, { recursive: true, force: true });
+}
+
+async function upload(client: S3Client, object: BenchObject): Promise<void> {
+  await client.send(
+    new PutObjectCommand({ Bucket: 'source', Key: object.key, Body: createReadStream(object.localPath), ContentLength: object.size }),
+  );
+}
+
+async function emptyPrefix(client: S3Client, prefix: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: 'dest', Prefix: prefix, ContinuationToken: token }));
+    for (const item of page.Contents ?? []) await client.send(new DeleteObjectCommand({ Bucket: 'dest', Key: item.Key! }));
+    token = page.NextContinuationToken;
+  } while (token);
+}
+
+async function runStrategy(strategy: StrategyName, objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): Promise<StrategyRun> {
+  const jobs: ObjectJob[] = objects.map((object) => ({ key: object.key, dir: object.dir }));
+  const job = { strategy, endpoint: wire.endpoint, region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS, exiftool, objects: jobs };
+  const forkedAt = performance.now();
+  const child = fork(path.join(here, 'run-strategy.ts'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const sampler = sampleTree(child.pid!);
+  const runs: ObjectRun[] = [];
+  let window = { request: 0, wireBytes: 0 };
+  let coldStartMs = Number.NaN;
+  let nodeMaxRssBytes = Number.NaN;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.on('message', (message: ToParent) => {
+    if (message.type === 'start') {
+      window = { request: proxy.requests.length, wireBytes: wire.bytesDown() };
+    } else if (message.type === 'done') {
+      if (Number.isNaN(coldStartMs)) coldStartMs = performance.now() - forkedAt;
+      const requests = proxy.requests.slice(window.request);
+      const object = objects[message.index]!;
+      runs.push({
+        label: object.label,
+        kind: object.kind,
+        size: object.size,
+        lowerBoundBytes: object.lowerBoundBytes,
+        expectedKeys: object.expectedKeys,
+        targetKey: message.targetKey,
+        dateSource: message.dateSource,
+        ms: message.ms,
+        bytesFetched: message.bytesFetched,
+        wireBytes: wire.bytesDown() - window.wireBytes,
+        gets: requests.filter((request) => request.method === 'GET').length,
+        heads: requests.filter((request) => request.method === 'HEAD').length,
+        copies: requests.filter((request) => request.copy).length,
+        otherRequests: requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD' && !request.copy).length,
+        note: message.metadataError,
+      });
+    } else if (message.type === 'finished') {
+      nodeMaxRssBytes = message.nodeMaxRssBytes;
+    }
+    if (message.type !== 'finished') child.send({ type: 'ack' });
+  });
+  const code = await exited;
+  sampler.stop();
+  if (code !== 0) throw new Error(`bench: the ${strategy} process exited with ${code}`);
+  return { strategy, objects: runs, coldStartMs, peakTreeRssBytes: sampler.peakBytes(), peakExiftoolRssBytes: sampler.peakChildBytes(), nodeMaxRssBytes };
+}
