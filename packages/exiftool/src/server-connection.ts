@@ -44,6 +44,7 @@ export class ServerConnection {
   readonly exited: Promise<ExitInfo>;
   #exitInfo: ExitInfo | undefined;
   #killed = false;
+  #child: { ref(): void; unref(): void } | undefined;
   #stderr = '';
   #parser = new ServerMessageParser();
   #onMessage: ((message: ServerMessage) => void) | undefined;
@@ -63,6 +64,12 @@ export class ServerConnection {
       forceKillAfterDelay: options.killGraceMs,
     });
     this.#channel = this.#subprocess.stdio[3] as unknown as Socket;
+    // execa's subprocess has no ref/unref; the Node ChildProcess underneath does (execa 10 hands
+    // it out as a promise at run time although its types say ChildProcess).
+    void Promise.resolve(this.#subprocess.nodeChildProcess as unknown as { ref(): void; unref(): void }).then(
+      (child) => (this.#child = child),
+      () => {},
+    );
     // The socket errors with EPIPE/ECONNRESET when perl dies: the exit handler reports it.
     this.#channel.on('error', () => {});
     this.#channel.on('data', (chunk: Buffer) => {
@@ -227,7 +234,7 @@ export class ServerConnection {
 
   /** Keeps (or stops keeping) the Node event loop alive for this idle process. */
   setReferenced(referenced: boolean): void {
-    const handles = [this.#subprocess, this.#channel, this.#subprocess.stdout, this.#subprocess.stderr] as unknown as Array<{
+    const handles = [this.#child, this.#channel, this.#subprocess.stdout, this.#subprocess.stderr] as unknown as Array<{
       ref?: () => void;
       unref?: () => void;
     } | null>;

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { execa } from 'execa';
-import { ExiftoolAbortError, ExiftoolFailedError, ExiftoolNotFoundError, ExiftoolTimeoutError } from './errors.js';
+import { ExiftoolAbortError, ExiftoolFailedError, ExiftoolNotFoundError, ExiftoolTimeoutError, SourceReadError } from './errors.js';
 import { CHILD_ENVIRONMENT, normalizeOptions, type ExiftoolOptions } from './options.js';
 import { parseCliResult } from './result.js';
 import type { MetadataResult } from './types.js';
@@ -75,9 +75,10 @@ export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, 
       if (!(await writeChunk(stdin, next.value, exited))) break;
     }
   } catch (error) {
+    // The source failed (a range request gave up): exiftool cannot finish without its bytes.
     subprocess.kill();
     await exited;
-    throw error;
+    throw new SourceReadError(`reading the next chunk failed: ${String(error)}`, undefined, undefined, { cause: error });
   } finally {
     // Stop the source now: no more range requests once exiftool has what it needs.
     if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
