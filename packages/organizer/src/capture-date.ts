@@ -106,7 +106,11 @@ export function decideCaptureDate(tags: MetadataTags, context: CaptureDateContex
     }) as const;
 
   // Rule 1: DateTimeOriginal from EXIF/XMP, sub-seconds first. The offset is kept, the day is not moved.
-  for (const tag of pick(entries, ['SubSecDateTimeOriginal', 'DateTimeOriginal'], EXIF_GROUP)) {
+  // (exiftool's Composite:DateTimeOriginal is built from IPTC/XMP-photoshop DateCreated: rule 5.)
+  for (const tag of [
+    ...pick(entries, ['SubSecDateTimeOriginal'], /^Composite$/i),
+    ...pick(entries, ['DateTimeOriginal'], XMP_OR_EXIF_NOT_COMPOSITE),
+  ]) {
     const date = accept(tag, withOffset(parseExifDate(tag.value), entries, ['OffsetTimeOriginal', 'OffsetTime']));
     if (date) return decide(date, tag, 'DateTimeOriginal');
   }
@@ -138,6 +142,8 @@ export function decideCaptureDate(tags: MetadataTags, context: CaptureDateContex
     ...pick(entries, ['DateCreated'], /^XMP(-.*)?$/i),
     ...pick(entries, ['DateTimeCreated'], /^Composite$/i),
     ...iptcDateCreated(entries),
+    // exiftool composes this from a format's DateCreated + TimeCreated (IPTC, XMP-photoshop, RED...).
+    ...pick(entries, ['DateTimeOriginal'], /^Composite$/i),
     ...pick(entries, ['CreationTime'], /^PNG.*$/i),
     ...pick(entries, ['DateTimeOriginal'], /^RIFF$/i),
     ...pick(entries, ['DateTimeCreated', 'DateTimeOriginal', 'CreationDate', 'ContentCreateDate'], /.*/).filter(

@@ -1,18 +1,13 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { type Configuration, loadConfiguration } from './config.js';
+import { loadConfiguration } from './config.js';
+import { createDependencies } from './dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetadataReader, type MetadataReader } from './metadata-reader.js';
+import { createLogger } from './logger.js';
 import { organizeMany, type Settled } from './organize-many.js';
+import type { OrganizeDependencies } from './organize-object.js';
 import { notifyWebhook } from './webhook.js';
 
-interface Container {
-  readonly configuration: Configuration;
-  readonly client: S3Client;
-  readonly metadataReader: MetadataReader;
-  readonly logger: Logger;
-}
+type Container = OrganizeDependencies;
 
 /** Stop work this long before Lambda's deadline, so a retry starts clean instead of a kill mid-copy. */
 const DEADLINE_MARGIN_MS = 1500;
@@ -22,23 +17,7 @@ let container: Container | undefined;
 /** Built once per Lambda container (cold start): configuration, S3 client, the warm exiftool. */
 export function createContainer(environment: NodeJS.ProcessEnv): Container {
   const configuration = loadConfiguration(environment);
-  const logger = createLogger({ level: configuration.logLevel });
-  const client = new S3Client({
-    ...(configuration.s3.region ? { region: configuration.s3.region } : {}),
-    ...(configuration.s3.endpoint ? { endpoint: configuration.s3.endpoint } : {}),
-    forcePathStyle: configuration.s3.forcePathStyle,
-  });
-  const metadataReader = createMetadataReader({
-    mode: configuration.readMode,
-    exiftool: {
-      perlPath: configuration.exiftool.perlPath,
-      exiftoolLibDir: configuration.exiftool.libDir,
-      exiftoolScriptPath: configuration.exiftool.scriptPath,
-      serverScriptPath: configuration.exiftool.serverScriptPath,
-      timeoutMs: configuration.exiftool.timeoutMs,
-    },
-  });
-  return { configuration, client, metadataReader, logger };
+  return createDependencies(configuration, createLogger({ level: configuration.logLevel }));
 }
 
 /**

@@ -25,6 +25,19 @@ describe('decideCaptureDate', () => {
     expect(summary(decision)).toBe('DateTimeOriginal 2019-07-15T10:00:00.25-05:00');
   });
 
+  it("rule 1 is EXIF/XMP only: exiftool's Composite:DateTimeOriginal (from IPTC/XMP-photoshop DateCreated) is rule 5", () => {
+    // From the corpus (iptc-staff-photographer-example.jpg): rule 3 comes before rule 5.
+    const decision = decide({
+      'Composite:DateTimeOriginal': '2007:04:19 12:00:00',
+      'XMP-photoshop:DateCreated': '2007:04:19 12:00:00',
+      'XMP-xmp:CreateDate': '2005:02:01 00:30:44-06:00',
+    });
+    expect(summary(decision)).toBe('CreateDate 2005-02-01T00:30:44-06:00');
+    expect(summary(decide({ 'Composite:DateTimeOriginal': '2016:01:18 21:35:55', 'Red:DateCreated': '2016:01:18' }))).toBe(
+      'OtherCaptureDate 2016-01-18T21:35:55',
+    );
+  });
+
   it('rule 2: an Apple CreationDate with offset gives the wall clock, even when UTC is another day', () => {
     const decision = decide({ 'Keys:CreationDate': '2019:05:26 01:33:20+03:00', 'QuickTime:CreateDate': '2019:05:25 22:33:20' }, { fileName: 'clip.mov' });
     expect(summary(decision)).toBe('QuickTimeCreationDateWithOffset 2019-05-26T01:33:20+03:00');

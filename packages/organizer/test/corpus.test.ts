@@ -44,6 +44,25 @@ const KNOWN_BYTE_EXCEPTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Files the organizer knowingly files differently from the policy's answer, with the reason and
+ * the exact answer it gives instead. exiftool's -fast (what makes range reads cheap) stops before
+ * trailers and data after the movie: reading those dates would mean reading the whole file.
+ * Each entry is a decision to revisit, not a tolerance: any other mismatch fails.
+ */
+const KNOWN_KEY_EXCEPTIONS: Readonly<Record<string, { reason: string; key: string; dateSource: string }>> = {
+  'files/exiftool/AFCP.jpg': {
+    reason: 'IPTC DateCreated sits in the AFCP trailer at the end of the JPEG; -fast does not read trailers',
+    key: 'undated/AFCP.jpg',
+    dateSource: 'Undated',
+  },
+  'files/metadata-extractor-images/100_0306.AVI': {
+    reason: 'RIFF ICRD sits after the movi data; -fast stops at movi',
+    key: 'undated/100_0306.AVI',
+    dateSource: 'Undated',
+  },
+};
+
+/**
  * Rows whose answer depends on the day the test runs: a date "more than one day after upload" is
  * invalid, and the upload is now. Before `validFrom - 1 day` the table's row holds; after
  * `validFrom` the future date has become valid; in between, either is accepted.
@@ -229,7 +248,15 @@ describe.skipIf(!corpus)('real-media corpus: upload -> organize matches the poli
 
   it('files every corpus file under the key and date source of the expected table', () => {
     // Assess: all mismatches at once, so a reviewer sees every one.
-    const mismatches = results.filter((result) => !keyMatches(result));
+    const isKnownException = (result: (typeof results)[number]) => {
+      const known = KNOWN_KEY_EXCEPTIONS[result.row.path];
+      const actual = got(result);
+      return known !== undefined && actual.key === known.key && actual.dateSource === known.dateSource;
+    };
+    const mismatches = results.filter((result) => !keyMatches(result) && !isKnownException(result));
+    // An exception that no longer happens must be removed from the list.
+    const resolved = Object.keys(KNOWN_KEY_EXCEPTIONS).filter((known) => results.some((result) => result.row.path === known && keyMatches(result)));
+    expect(resolved).toEqual([]);
     if (mismatches.length > 0) {
       const lines = mismatches.map((result) => {
         const actual = got(result);

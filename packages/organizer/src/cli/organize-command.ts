@@ -1,8 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Configuration } from '../config.js';
 import type { ObjectReference } from '../events.js';
 import { createLogger, silentLogger } from '../logger.js';
-import { createMetadataReader } from '../metadata-reader.js';
+import { createDependencies } from '../dependencies.js';
 import { organizeMany, type Settled } from '../organize-many.js';
 import { listObjects } from './list-objects.js';
 import { createProgress } from './progress.js';
@@ -34,31 +34,15 @@ export interface OrganizeSummary {
 export async function organizeCommand(options: OrganizeCommandOptions): Promise<OrganizeSummary> {
   const { configuration } = options;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const client =
-    options.client ??
-    new S3Client({
-      ...(configuration.s3.region ? { region: configuration.s3.region } : {}),
-      ...(configuration.s3.endpoint ? { endpoint: configuration.s3.endpoint } : {}),
-      forcePathStyle: configuration.s3.forcePathStyle,
-    });
-  const references: ObjectReference[] = [];
-  for await (const reference of listObjects(client, options.source.bucket, options.source.prefix)) references.push(reference);
-
-  const metadataReader = createMetadataReader({
-    mode: configuration.readMode,
-    exiftool: {
-      perlPath: configuration.exiftool.perlPath,
-      exiftoolLibDir: configuration.exiftool.libDir,
-      exiftoolScriptPath: configuration.exiftool.scriptPath,
-      serverScriptPath: configuration.exiftool.serverScriptPath,
-      timeoutMs: configuration.exiftool.timeoutMs,
-    },
-  });
-  const progress = createProgress(references.length, { quiet: options.json });
   const logger = options.json ? silentLogger : createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
+  const dependencies = createDependencies(configuration, logger, options.client);
+  const references: ObjectReference[] = [];
+  for await (const reference of listObjects(dependencies.client, options.source.bucket, options.source.prefix)) references.push(reference);
+
+  const progress = createProgress(references.length, { quiet: options.json });
   let settled: Settled[];
   try {
-    settled = await organizeMany(references, { client, configuration, metadataReader, logger }, {
+    settled = await organizeMany(references, dependencies, {
       concurrency: options.concurrency,
       dryRun: options.dryRun,
       onSettled: (item) => {
@@ -68,7 +52,7 @@ export async function organizeCommand(options: OrganizeCommandOptions): Promise<
     });
   } finally {
     progress.done();
-    await metadataReader.close();
+    await dependencies.metadataReader.close();
   }
   const count = (predicate: (item: Settled) => boolean) => settled.filter(predicate).length;
   return {
