@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built CLI (dist/cli.js) as a user runs it, against the local S3 server.
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/photo-organizer.mjs', import.meta.url));
 const media = fileURLToPath(new URL('../../../test-fixtures/media/', import.meta.url));
 const run = promisify(execFile);
 
