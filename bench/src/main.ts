@@ -1,6 +1,7 @@
 // make bench: every strategy over the same objects, on the local S3 behind a latency proxy, in one
 // process tree. Each strategy runs in its own forked Node process (a fresh "container").
-// Usage: node src/main.ts [--quick]
+// Usage: node src/main.ts [--quick] [--only stdin-8mib,random-access]
+// Writes results/latest.{md,json,svg} (results/quick.* with --quick).
 import { fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { corpusObjects, FULL_SIZES, generateLargeObjects, QUICK_SIZES, type Benc
 import { sampleTree, startWireCounter } from './measure.ts';
 import type { ObjectJob, ToParent } from './protocol.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/types.ts';
-import { summarize, writeReport, type ObjectRun, type StrategyRun } from './report.ts';
+import { summarize, updateReadme, writeReport, type ObjectRun, type StrategyRun } from './report.ts';
 
 export const FIRST_BYTE_LATENCY_MS = 25;
 export const BYTES_PER_SECOND = 90 * 1000 * 1000;
@@ -68,7 +69,9 @@ try {
     bytesPerSecond: BYTES_PER_SECOND,
     exiftoolVersion: exiftool.version,
   });
-  const markdown = await writeReport(summary, path.resolve(here, '../results'));
+  // A quick run must not replace the committed full results.
+  const markdown = await writeReport(summary, path.resolve(here, '../results'), quick ? 'quick' : 'latest');
+  if (!quick) await updateReadme(summary, path.resolve(here, '../README.md'), 'results/latest.svg');
   console.log(markdown);
 } finally {
   direct.destroy();

@@ -1,5 +1,5 @@
 // Figures per strategy, and the three outputs: Markdown table, raw JSON, SVG chart (drawn by hand).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -161,7 +161,35 @@ const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` :
 const usd = (value: number) => `$${value.toFixed(2)}`;
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(whole >= 1000 ? 1 : 0)}%` : 'n/a');
 
-export function markdown(summary: Summary): string {
+/** The headline: date, machine, the main table and the chart, for READMEs. */
+export function headline(summary: Summary, chartPath: string): string {
+  const full = markdown(summary);
+  const lines = full.split('\n');
+  const tableStart = lines.findIndex((line) => line.startsWith('| strategy |'));
+  let tableEnd = tableStart;
+  while (lines[tableEnd]?.startsWith('|')) tableEnd++;
+  return [
+    `Measured ${summary.run.date.toISOString().slice(0, 16).replace('T', ' ')} UTC${summary.run.quick ? ' (quick mode)' : ''} on ${summary.run.machine}.`,
+    '',
+    ...lines.slice(tableStart, tableEnd),
+    '',
+    `![bytes and latency per strategy](${chartPath})`,
+  ].join('\n');
+}
+
+const README_START = '<!-- bench:latest:start (written by make bench) -->';
+const README_END = '<!-- bench:latest:end -->';
+
+/** Replaces the marked block of `readmePath` with the headline of this run. */
+export async function updateReadme(summary: Summary, readmePath: string, chartPath: string): Promise<void> {
+  const text = await readFile(readmePath, 'utf8');
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) return;
+  await writeFile(readmePath, `${text.slice(0, start + README_START.length)}\n${headline(summary, chartPath)}\n${text.slice(end)}`);
+}
+
+export function markdown(summary: Summary, baseName = 'latest'): string {
   const { run, strategies } = summary;
   const lines: string[] = [];
   const corpusCount = strategies[0]?.corpusObjects ?? 0;
@@ -217,12 +245,12 @@ export function markdown(summary: Summary): string {
     for (const miss of s.misses.slice(0, 60)) {
       lines.push(`- ${miss.label}: expected ${miss.expected}, got ${miss.got}${miss.note ? ` — ${miss.note.slice(0, 120)}` : ''}`);
     }
-    if (s.misses.length > 60) lines.push(`- ... ${s.misses.length - 60} more in latest.json`);
+    if (s.misses.length > 60) lines.push(`- ... ${s.misses.length - 60} more in ${baseName}.json`);
     lines.push('');
     lines.push('</details>');
     lines.push('');
   }
-  lines.push('![bytes and latency per strategy](latest.svg)');
+  lines.push(`![bytes and latency per strategy](${baseName}.svg)`);
   lines.push('');
   return lines.join('\n');
 }
@@ -238,7 +266,7 @@ export function svg(summary: Summary): string {
   const panelWidth = 330;
   const gap = 40;
   const height = top + rows.length * rowHeight + 40;
-  const width = labelWidth + 2 * panelWidth + gap + 30;
+  const width = labelWidth + 2 * panelWidth + gap + 100;
   const colors = ['#8c8c8c', '#b07aa1', '#4e79a7', '#59a14f', '#f28e2b'];
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
@@ -273,12 +301,12 @@ export function svg(summary: Summary): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** Writes latest.md, latest.json, latest.svg into `directory`; returns the Markdown. */
-export async function writeReport(summary: Summary, directory: string): Promise<string> {
+/** Writes `<baseName>.md`, `.json`, `.svg` into `directory`; returns the Markdown. */
+export async function writeReport(summary: Summary, directory: string, baseName: string): Promise<string> {
   await mkdir(directory, { recursive: true });
-  const text = markdown(summary);
-  await writeFile(path.join(directory, 'latest.md'), text);
-  await writeFile(path.join(directory, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(path.join(directory, 'latest.svg'), svg(summary));
+  const text = markdown(summary, baseName);
+  await writeFile(path.join(directory, `${baseName}.md`), text);
+  await writeFile(path.join(directory, `${baseName}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(path.join(directory, `${baseName}.svg`), svg(summary));
   return text;
 }
