@@ -50,8 +50,10 @@ export function createMetadataReader(options: MetadataReaderOptions): MetadataRe
         size: object.size,
         signal,
       });
+      // Only the extension reaches exiftool (it tells DNG from TIFF, MP4 from MOV), never the key.
+      const fileName = object.key.slice(object.key.lastIndexOf('/') + 1);
       const result = warm
-        ? await warm.readMetadata(reader, signal ? { signal } : {})
+        ? await warm.readMetadata(reader, { fileName, ...(signal ? { signal } : {}) })
         : await readMetadataFromStream(reader.chunks(signal ? { signal } : {}), { ...options.exiftool, ...(signal ? { signal } : {}) });
       return { result, stats: reader.stats };
     },
