@@ -40,7 +40,7 @@ typecheck: install
 
 test: debian-test build ## Build, then run every package's tests
 	@pnpm run typecheck
-	@pnpm run test
+	@scripts/run-tests.sh
 
 layer: install ## Build the exiftool + perl Lambda layers and the function bundle
 	@scripts/ensure-debian-packages.sh $(DEBIAN_LAYER)
@@ -61,7 +61,7 @@ bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),-- --quick)
 
 reliability: debian-test build ## Soak and hostile-input suite with a report
-	@pnpm --filter @photo-organizer/organizer run reliability
+	@pnpm --filter @photo-organizer/reliability run reliability
 
 clean: ## Remove build outputs and installed dependencies
 	rm -rf node_modules packages/*/node_modules packages/*/dist layer-build/dist .tools
