@@ -64,7 +64,7 @@ export async function copyObject(request: CopyRequest): Promise<void> {
       new CopyObjectCommand({
         ...common,
         CopySource: copySource(source),
-        CopySourceIfMatch: source.eTag,
+        CopySourceIfMatch: source.eTag || undefined,
         MetadataDirective: 'REPLACE',
         IfNoneMatch: '*',
       }),
@@ -92,7 +92,7 @@ export async function copyObject(request: CopyRequest): Promise<void> {
             UploadId,
             PartNumber: index + 1,
             CopySource: copySource(source),
-            CopySourceIfMatch: source.eTag,
+            CopySourceIfMatch: source.eTag || undefined,
             CopySourceRange: `bytes=${first}-${last}`,
           }),
           { abortSignal: signal },

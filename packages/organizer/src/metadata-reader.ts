@@ -46,7 +46,7 @@ export function createMetadataReader(options: MetadataReaderOptions): MetadataRe
         bucket: object.bucket,
         key: object.key,
         versionId: object.versionId,
-        etag: object.eTag,
+        etag: object.eTag || undefined,
         size: object.size,
         signal,
       });
