@@ -123,6 +123,7 @@ async function runStrategy(strategy: StrategyName, objects: readonly BenchObject
         targetKey: message.targetKey,
         dateSource: message.dateSource,
         ms: message.ms,
+        readMs: message.readMs,
         bytesFetched: message.bytesFetched,
         wireBytes: wire.bytesDown() - window.wireBytes,
         gets: requests.filter((request) => request.method === 'GET').length,

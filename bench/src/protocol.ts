@@ -12,6 +12,8 @@ export type ToParent =
       readonly index: number;
       /** Event in -> object organized (HEAD, read, decide, copy). */
       readonly ms: number;
+      /** Of which the metadata read step (the strategy's own part). */
+      readonly readMs: number;
       /** performance.now() in the child: ms since its process started. */
       readonly sinceProcessStartMs: number;
       /** The key below the strategy's destination prefix, '-' when skipped, 'ERROR' on a throw. */

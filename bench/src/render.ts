@@ -3,12 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { updateReadme, writeReport, type Summary } from './report.ts';
+import { summarize, updateReadme, writeReport, type Summary } from './report.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const baseName = process.argv[2] ?? 'latest';
 const results = path.resolve(here, '../results');
 const parsed = JSON.parse(await readFile(path.join(results, `${baseName}.json`), 'utf8')) as Summary;
-const summary: Summary = { ...parsed, run: { ...parsed.run, date: new Date(parsed.run.date), finished: new Date(parsed.run.finished) } };
+// Figures are recomputed from the raw per-object records; the run's facts (date, machine) are kept.
+const run = { ...parsed.run, date: new Date(parsed.run.date), finished: new Date(parsed.run.finished) };
+const recomputed = summarize(parsed.raw, run);
+const summary: Summary = { ...recomputed, run };
 await writeReport(summary, results, baseName);
 if (baseName === 'latest') await updateReadme(summary, path.resolve(here, '../README.md'), 'results/latest.svg');

@@ -24,6 +24,8 @@ export interface ObjectRun {
   readonly targetKey: string;
   readonly dateSource: string;
   readonly ms: number;
+  /** The metadata read step alone; absent in results written before it was measured. */
+  readonly readMs?: number;
   readonly bytesFetched: number;
   readonly wireBytes: number;
   readonly gets: number;
@@ -59,6 +61,8 @@ export interface StrategySummary {
   readonly judged: number;
   readonly corpusObjects: number;
   readonly corpusBytes: number;
+  /** Body bytes the read step itself consumed (less than on the wire when it stops mid-response). */
+  readonly corpusConsumedBytes: number;
   readonly corpusSize: number;
   readonly corpusLowerBound: number;
   readonly ratioToLowerBound: number;
@@ -69,6 +73,8 @@ export interface StrategySummary {
   readonly getsPerObject: number;
   readonly medianMs: number;
   readonly p95Ms: number;
+  readonly readMedianMs: number;
+  readonly readP95Ms: number;
   readonly meanMs: number;
   readonly coldStartMs: number;
   readonly peakTreeRssBytes: number;
@@ -111,17 +117,20 @@ export function summarize(runs: readonly StrategyRun[], info: RunInfo): Summary 
       right: judged.filter((object) => isRight(object)).length,
       judged: judged.length,
       corpusObjects: corpus.length,
-      corpusBytes: sum(corpus.map((object) => object.bytesFetched)),
+      corpusBytes: sum(corpus.map((object) => object.wireBytes)),
+      corpusConsumedBytes: sum(corpus.map((object) => object.bytesFetched)),
       corpusSize: sum(corpus.map((object) => object.size)),
       corpusLowerBound: sum(withBound.map((object) => object.lowerBoundBytes!)),
-      ratioToLowerBound: sum(withBound.map((object) => object.bytesFetched)) / sum(withBound.map((object) => object.lowerBoundBytes!)),
-      largeBytes: sum(large.map((object) => object.bytesFetched)),
+      ratioToLowerBound: sum(withBound.map((object) => object.wireBytes)) / sum(withBound.map((object) => object.lowerBoundBytes!)),
+      largeBytes: sum(large.map((object) => object.wireBytes)),
       largeSize: sum(large.map((object) => object.size)),
       wireBytes: sum(run.objects.map((object) => object.wireBytes)),
       requestsPerObject: mean(basis.map(requestsOf)),
       getsPerObject: mean(basis.map((object) => object.gets)),
       medianMs: percentile(basis.map((object) => object.ms), 50),
       p95Ms: percentile(basis.map((object) => object.ms), 95),
+      readMedianMs: percentile(basis.map((object) => object.readMs ?? Number.NaN), 50),
+      readP95Ms: percentile(basis.map((object) => object.readMs ?? Number.NaN), 95),
       meanMs,
       coldStartMs: run.coldStartMs,
       peakTreeRssBytes: run.peakTreeRssBytes,
@@ -131,7 +140,7 @@ export function summarize(runs: readonly StrategyRun[], info: RunInfo): Summary 
       misses: judged
         .filter((object) => !isRight(object))
         .map((object) => ({ label: object.label, expected: object.expectedKeys.join(' or '), got: `${object.targetKey} (${object.dateSource})`, note: object.note })),
-      large: large.map((object) => ({ label: object.label, bytes: object.bytesFetched, size: object.size, requests: requestsOf(object), ms: object.ms, right: isRight(object) })),
+      large: large.map((object) => ({ label: object.label, bytes: object.wireBytes, size: object.size, requests: requestsOf(object), ms: object.ms, right: isRight(object) })),
     };
   });
   return {
@@ -197,17 +206,19 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
   lines.push('');
   lines.push(`Machine: ${run.machine}. Local S3 behind a proxy adding ${run.firstByteLatencyMs} ms first-byte latency and pacing each response to ${(run.bytesPerSecond / 1e6).toFixed(0)} MB/s. exiftool ${run.exiftoolVersion} for every exiftool strategy. Objects: ${corpusCount} corpus files${run.quick ? ' (a sample)' : ''} plus ${strategies[0]?.large.length ?? 0} generated large ones, organized one at a time (HEAD, read, decide, CopyObject), each strategy in a fresh Node process.`);
   lines.push('');
-  lines.push('| strategy | right date | bytes fetched, corpus | vs lower bound | bytes fetched, large objects | requests / object | e2e ms median | e2e ms p95 | cold start ms | peak RSS node+exiftool | $ per 1M photos |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  // The read step was timed from the second run on; older results have no such column.
+  const readTimed = strategies.some((s) => Number.isFinite(s.readMedianMs));
+  lines.push(`| strategy | right date | bytes fetched, corpus | vs lower bound | bytes fetched, large objects | requests / object | e2e ms median | e2e ms p95 |${readTimed ? ' read step ms median / p95 |' : ''} cold start ms | peak RSS node+exiftool | $ per 1M photos |`);
+  lines.push(`|---|---|---|---|---|---|---|---|${readTimed ? '---|' : ''}---|---|---|`);
   for (const s of strategies) {
     lines.push(
-      `| \`${s.strategy}\` | ${s.right}/${s.judged} (${percent(s.right, s.judged)}) | ${bytes(s.corpusBytes)} (${percent(s.corpusBytes, s.corpusSize)} of ${bytes(s.corpusSize)}) | ${s.ratioToLowerBound.toFixed(2)}x | ${bytes(s.largeBytes)} (${percent(s.largeBytes, s.largeSize)} of ${bytes(s.largeSize)}) | ${s.requestsPerObject.toFixed(2)} (${s.getsPerObject.toFixed(2)} GET) | ${ms(s.medianMs)} | ${ms(s.p95Ms)} | ${ms(s.coldStartMs)} | ${bytes(s.peakTreeRssBytes)} | ${usd(s.cost.totalUsd)} |`,
+      `| \`${s.strategy}\` | ${s.right}/${s.judged} (${percent(s.right, s.judged)}) | ${bytes(s.corpusBytes)} (${percent(s.corpusBytes, s.corpusSize)} of ${bytes(s.corpusSize)}) | ${s.ratioToLowerBound.toFixed(2)}x | ${bytes(s.largeBytes)} (${percent(s.largeBytes, s.largeSize)} of ${bytes(s.largeSize)}) | ${s.requestsPerObject.toFixed(2)} (${s.getsPerObject.toFixed(2)} GET) | ${ms(s.medianMs)} | ${ms(s.p95Ms)} |${readTimed ? ` ${ms(s.readMedianMs)} / ${ms(s.readP95Ms)} |` : ''} ${ms(s.coldStartMs)} | ${bytes(s.peakTreeRssBytes)} | ${usd(s.cost.totalUsd)} |`,
     );
   }
   lines.push('');
   lines.push(`- right date: the object's key below the strategy's prefix equals the organizer corpus test's expected key (packages/organizer/test/corpus/expected.tsv${run.expectedTable ? '' : ' — ABSENT in this run: only the generated objects are judged'}), or the known date of a generated object. Every strategy goes through the organizer's own date policy and key rules; only the read differs.`);
-  lines.push(`- bytes fetched: response bodies the read step received (HEAD and copy carry none). "vs lower bound": over corpus files, divided by bytes_needed.tsv \`logical_unique_bytes\` (what exiftool itself reads with -fast when it can seek).`);
-  lines.push('- requests / object, e2e ms (event in -> copy done), cost: over the corpus files; requests counted at the proxy (HEAD + GET + CopyObject, including the organizer\'s HEAD of the destination before the copy).');
+  lines.push(`- bytes fetched: every byte S3 (through the proxy) sent to the strategy's process, counted on the wire: bodies, HTTP headers, HEAD and copy responses (~1.5 KB per object, the same for all strategies). An aborted response counts for what was sent before the abort, which is what S3 would send too. "vs lower bound": over corpus files, divided by the sum of bytes_needed.tsv \`logical_unique_bytes\` (what exiftool itself reads with -fast when it can seek).`);
+  lines.push('- requests / object, e2e ms (event in -> copy done), read step ms (the strategy\'s metadata read alone, inside e2e), cost: over the corpus files; requests counted at the proxy (HEAD + GET + CopyObject, including the organizer\'s HEAD of the destination before the copy).');
   lines.push('- cold start: process fork -> first object organized (Node start, module load, exiftool start). Peak RSS: sum over the strategy process and its children (perl), sampled from /proc every 10 ms.');
   lines.push(`- $ per 1M photos: Lambda arm64 at ${LAMBDA_MEMORY_GB * 1024} MB (the infra default): mean corpus duration x 1 GB x $${LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s + $${LAMBDA_USD_PER_MILLION_REQUESTS}/1M invocations; S3 GET/HEAD $${S3_GET_USD_PER_THOUSAND}/1,000, PUT/COPY $${S3_PUT_COPY_USD_PER_THOUSAND}/1,000 (us-east-1). Prices ${PRICES_AS_OF}: ${PRICES_SOURCE}. Durations are this machine's, not Lambda's (1024 MB gets ~0.6 vCPU).`);
   lines.push('');
@@ -230,11 +241,11 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
     lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
   lines.push('');
-  lines.push('Peak RSS detail:');
+  lines.push('Peak RSS and bytes detail:');
   lines.push('');
-  lines.push('| strategy | node+children peak | node alone (maxRSS) | one exiftool peak |');
-  lines.push('|---|---|---|---|');
-  for (const s of strategies) lines.push(`| \`${s.strategy}\` | ${bytes(s.peakTreeRssBytes)} | ${bytes(s.nodeMaxRssBytes)} | ${bytes(s.peakExiftoolRssBytes)} |`);
+  lines.push('| strategy | node+children peak | node alone (maxRSS) | one exiftool peak | corpus bytes on the wire | corpus body bytes the reader consumed |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const s of strategies) lines.push(`| \`${s.strategy}\` | ${bytes(s.peakTreeRssBytes)} | ${bytes(s.nodeMaxRssBytes)} | ${bytes(s.peakExiftoolRssBytes)} | ${bytes(s.corpusBytes)} | ${bytes(s.corpusConsumedBytes)} |`);
   lines.push('');
   lines.push('## Misses');
   lines.push('');
@@ -277,7 +288,7 @@ export function svg(summary: Summary): string {
   const maxLog = Math.log10(Math.max(...totals, 1024 * 10));
   const minLog = 3;
   const x1 = labelWidth;
-  parts.push(`<text x="${x1}" y="${top - 12}" font-weight="bold">bytes fetched, all objects (log scale)</text>`);
+  parts.push(`<text x="${x1}" y="${top - 12}" font-weight="bold">bytes on the wire, all objects (log scale)</text>`);
   // Panel 2: ms per corpus object.
   const maxMs = Math.max(...rows.map((row) => row.p95Ms), 1);
   const x2 = labelWidth + panelWidth + gap;

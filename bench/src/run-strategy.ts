@@ -2,7 +2,7 @@
 // the objects one event at a time and tells the parent when each starts and ends, so the parent can
 // attribute the proxy's request log and the wire bytes to each object.
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfiguration, organizeObject, silentLogger, type Configuration } from '@photo-organizer/organizer';
+import { loadConfiguration, type MetadataReader, organizeObject, silentLogger, type Configuration } from '@photo-organizer/organizer';
 import { loadStrategy, type StrategyName } from './strategies/index.ts';
 import type { FromParent, ObjectJob, ToParent } from './protocol.ts';
 
@@ -31,7 +31,20 @@ const client = new S3Client({
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
 const factory = await loadStrategy(job.strategy);
-const metadataReader = factory({ exiftool: job.exiftool, endpoint: job.endpoint });
+const strategyReader = factory({ exiftool: job.exiftool, endpoint: job.endpoint });
+// Times the read step alone, inside the end-to-end time.
+let readMs = 0;
+const metadataReader: MetadataReader = {
+  async read(object, signal) {
+    const started = performance.now();
+    try {
+      return await strategyReader.read(object, signal);
+    } finally {
+      readMs += performance.now() - started;
+    }
+  },
+  close: () => strategyReader.close(),
+};
 const configurations = new Map<string, Configuration>();
 const configurationFor = (dir: string): Configuration => {
   // One destination prefix per strategy and source dir: no strategy finds another's copy, and two
@@ -53,6 +66,7 @@ const configurationFor = (dir: string): Configuration => {
 
 for (const [index, object] of job.objects.entries()) {
   await handshake({ type: 'start', index });
+  readMs = 0;
   const started = performance.now();
   try {
     const outcome = await organizeObject(
@@ -64,6 +78,7 @@ for (const [index, object] of job.objects.entries()) {
       type: 'done',
       index,
       ms,
+      readMs,
       sinceProcessStartMs: performance.now(),
       targetKey: outcome.status === 'organized' ? outcome.targetKey.slice(`${job.strategy}/${object.dir}/`.length) : '-',
       dateSource: outcome.status === 'organized' ? outcome.dateSource : `Skipped (${outcome.reason})`,
@@ -71,7 +86,7 @@ for (const [index, object] of job.objects.entries()) {
       metadataError: outcome.status === 'organized' ? outcome.metadataError : outcome.detail,
     });
   } catch (error) {
-    await handshake({ type: 'done', index, ms: performance.now() - started, sinceProcessStartMs: performance.now(), targetKey: 'ERROR', dateSource: '', bytesFetched: 0, metadataError: String(error) });
+    await handshake({ type: 'done', index, ms: performance.now() - started, readMs, sinceProcessStartMs: performance.now(), targetKey: 'ERROR', dateSource: '', bytesFetched: 0, metadataError: String(error) });
   }
 }
 await metadataReader.close();
