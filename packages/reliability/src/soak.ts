@@ -10,7 +10,6 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type FaultKind, findCorpus, readCorpusTable, startFaultProxy, startLocalPipeline, startLocalS3 } from '@photo-organizer/test-kit';
 import type { S3Event } from 'aws-lambda';
-import { startAtomicVisibilityProxy } from './atomic-visibility-proxy.ts';
 import { makeDatedJpeg, seededRandom } from './generators.ts';
 import {
   collectLogs,
@@ -72,8 +71,6 @@ export interface SoakResult {
   readonly orphansWithoutAbort: number;
   readonly multipartCopies: number;
   readonly hung: number;
-  /** Reads held back until a write to the same key had finished (see atomic-visibility-proxy.ts). */
-  readonly heldReads: number;
   readonly timeouts: number;
   readonly crashes: number;
   readonly peakRssBytes: number;
@@ -170,10 +167,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const seed = options.seed ?? 1;
   const plan = await planUploads(options.uploads, seed, options.collisionRate ?? 0.05);
   const s3 = await startLocalS3({ buckets: ['uploads', 'library'] });
-  // function -> fault proxy -> atomic-visibility proxy (a local-server deviation, see its file) -> S3
-  const visibility = await startAtomicVisibilityProxy(s3.endpoint);
+  // function -> fault proxy -> S3 (test-kit's local S3 makes writes visible atomically, as S3 does)
   const proxy = await startFaultProxy({
-    target: visibility.endpoint,
+    target: s3.endpoint,
     faults: { probability: options.faultProbability ?? 0.1, kinds: FAULT_KINDS, seed },
     // Reads (GET/HEAD) and the copy path (CopyObject, UploadPartCopy, CompleteMultipartUpload).
     filter: ({ method, path: requestPath, headers }) =>
@@ -329,7 +325,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       multipartCopies,
       // An invocation Lambda had to kill at its timeout hung; so did a delivery still running at the deadline.
       hung: (finished ? 0 : 1) + pipeline.runtime.stats.timeouts,
-      heldReads: visibility.heldReads(),
       timeouts: pipeline.runtime.stats.timeouts,
       crashes: pipeline.runtime.stats.crashes,
       peakRssBytes: pipeline.runtime.peakRssBytes(),
@@ -341,7 +336,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     creations.stop();
     await pipeline.stop();
     await proxy.stop();
-    await visibility.stop();
     await s3.stop();
   }
 }

@@ -71,7 +71,8 @@ export interface LocalS3 {
  * 2. A Range GET of a 0-byte object answers 416 InvalidRange, as S3 does (s3rver sent 200 + 1 byte).
  * 3. Conditional requests: If-Match on GET/HEAD, If-None-Match and If-Match on PUT, CopyObject and
  *    CompleteMultipartUpload, x-amz-copy-source-if-match on copies answer 412 PreconditionFailed.
- *    Writes to one key are serialised while the check runs, so check-then-write is atomic here.
+ *    Writes to one key are serialised while the check runs, so check-then-write is atomic here,
+ *    and reads of that key wait for the write: S3 never shows a half-written object.
  * 4. `x-amz-copy-source` is fully URL-decoded (s3rver used decodeURI, which keeps %2B %26 %2F) and
  *    a `?versionId=` suffix is dropped (s3rver has no versioning).
  * 5. Event records: the key is URL-encoded as S3 does (space as `+`), the bucket ARN is fixed,
@@ -223,6 +224,9 @@ function awsCompatibility(store: S3rverStore): Middleware {
     const headers = context.req.headers;
 
     if (context.method === 'GET' || context.method === 'HEAD') {
+      // s3rver writes an object's bytes in place, then its metadata: wait for an in-flight write to
+      // this key so a read never sees half an object (S3 makes a write visible atomically).
+      await keyLocks.get(`${bucket}/${key}`);
       const range = headers.range;
       const ifMatch = headers['if-match'];
       if (!range && !ifMatch) return next();
