@@ -22,9 +22,13 @@ export const BYTES_PER_SECOND = 90 * 1000 * 1000;
 const QUICK_SAMPLE = 40;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+// `pnpm run bench -- --quick` may hand the `--` through.
+const { values } = parseArgs({ args: process.argv.slice(2).filter((argument) => argument !== '--'), options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick === true;
 const strategies = (values.only ? values.only.split(',') : [...STRATEGY_NAMES]) as StrategyName[];
+for (const name of strategies) {
+  if (!(STRATEGY_NAMES as readonly string[]).includes(name)) throw new TypeError(`--only: unknown strategy "${name}"; known: ${STRATEGY_NAMES.join(', ')}`);
+}
 const started = new Date();
 
 const corpus = findCorpus();
