@@ -82,7 +82,7 @@ export interface StrategySummary {
   readonly nodeMaxRssBytes: number;
   readonly cost: CostPerMillion;
   readonly misses: readonly { label: string; expected: string; got: string; note?: string | undefined }[];
-  readonly large: readonly { label: string; bytes: number; size: number; requests: number; ms: number; right: boolean | undefined }[];
+  readonly large: readonly { label: string; bytes: number; size: number; requests: number; ms: number; readMs: number; right: boolean | undefined }[];
 }
 
 export interface Summary {
@@ -140,7 +140,7 @@ export function summarize(runs: readonly StrategyRun[], info: RunInfo): Summary 
       misses: judged
         .filter((object) => !isRight(object))
         .map((object) => ({ label: object.label, expected: object.expectedKeys.join(' or '), got: `${object.targetKey} (${object.dateSource})`, note: object.note })),
-      large: large.map((object) => ({ label: object.label, bytes: object.wireBytes, size: object.size, requests: requestsOf(object), ms: object.ms, right: isRight(object) })),
+      large: large.map((object) => ({ label: object.label, bytes: object.wireBytes, size: object.size, requests: requestsOf(object), ms: object.ms, readMs: object.readMs ?? Number.NaN, right: isRight(object) })),
     };
   });
   return {
@@ -230,13 +230,15 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
   lines.push('');
   lines.push('## Large objects (generated at run time)');
   lines.push('');
+  lines.push('Bytes on the wire, requests, end-to-end ms (read step ms). The rest of the end-to-end time is mostly the CopyObject, a local disk copy here.');
+  lines.push('');
   const labels = strategies[0]?.large.map((object) => object.label) ?? [];
   lines.push(`| object | ${strategies.map((s) => `\`${s.strategy}\``).join(' | ')} |`);
   lines.push(`|---|${strategies.map(() => '---').join('|')}|`);
   for (const [index, label] of labels.entries()) {
     const cells = strategies.map((s) => {
       const object = s.large[index]!;
-      return `${bytes(object.bytes)}, ${object.requests} req, ${ms(object.ms)} ms${object.right === false ? ', **wrong date**' : ''}`;
+      return `${bytes(object.bytes)}, ${object.requests} req, ${ms(object.ms)} ms${Number.isFinite(object.readMs) ? ` (read ${ms(object.readMs)})` : ''}${object.right === false ? ', **wrong date**' : ''}`;
     });
     lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
