@@ -4,7 +4,7 @@
 /** When the prices below were taken, and from where. */
 export const PRICES_AS_OF = 'November 2026';
 export const PRICES_SOURCE =
-  'aws.amazon.com/lambda/pricing and aws.amazon.com/s3/pricing, us-east-1, as published and quoted by third-party summaries in November 2026 (not re-verified on the AWS pages: no internet here)';
+  'aws.amazon.com/lambda/pricing and aws.amazon.com/s3/pricing (us-east-1) as quoted by 2024-2025 summaries of those pages; written down November 2026 and not re-verified on the AWS pages (no internet on the bench machine)';
 
 /** Lambda arm64 duration, first 7.5 billion GB-s per month. */
 export const LAMBDA_ARM64_USD_PER_GB_SECOND = 0.0000133334;
