@@ -49,6 +49,25 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# A multipart copy that fails after its abort also failed (or a function killed mid-copy) leaves
+# parts that are billed but invisible: S3 removes them a day later.
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = local.buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
 locals {
   # Deny every request that does not arrive over TLS, for the bucket and its objects.
   bucket_policies = {

@@ -123,7 +123,7 @@ variable "organizer" {
     How the function organizes files (passed as environment variables). `key_template` places
     each copy ({yyyy} {mm} {dd} {name} ...); `undated` chooses between an `undated/` folder and
     the upload date when no capture date is found; `move` deletes the source after a verified
-    copy; `sidecar` also copies .xmp/.aae sidecars; `read_mode` is `random-access` (HTTP Range
+    copy; `sidecar` writes `<key>.json` with the extracted metadata beside each copy; `read_mode` is `random-access` (HTTP Range
     reads) or `stream`; `multipart_threshold_bytes` switches to multipart copy (null: the
     function's default).
   EOT

@@ -88,6 +88,15 @@ run "two_buckets_copy_mode" {
     condition     = length(aws_s3_bucket_versioning.this) == 0 && length(aws_cloudwatch_metric_alarm.errors) == 0
     error_message = "Versioning and alarms are off by default."
   }
+  assert {
+    condition = alltrue([for key, configuration in aws_s3_bucket_lifecycle_configuration.this :
+    configuration.rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 1 && configuration.rule[0].status == "Enabled"])
+    error_message = "Every bucket must abort incomplete multipart uploads after a day (no billed orphan parts)."
+  }
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this) == length(aws_s3_bucket.this)
+    error_message = "Every bucket needs the lifecycle rule."
+  }
 }
 
 run "two_buckets_move_mode" {
