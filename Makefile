@@ -58,8 +58,8 @@ demo-serve: build ## Like demo, but keep the local S3 server up for your own upl
 	@node packages/demo/dist/demo.js --serve $(if $(PHOTOS),--photos "$(PHOTOS)")
 
 bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
-	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),-- --quick)
-	@pnpm --filter @photo-organizer/s3-range-reader run bench -- --size-mb $(if $(QUICK),64,512)
+	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),--quick)
+	@pnpm --filter @photo-organizer/s3-range-reader run bench --size-mb $(if $(QUICK),64,512)
 	@pnpm --filter @photo-organizer/exiftool run bench
 
 reliability: debian-test build ## Soak and hostile-input suite with a report
