@@ -4,18 +4,6 @@
  */
 import { deflateSync } from 'node:zlib';
 
-/** Deterministic PRNG (mulberry32) so a run replays exactly from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const u16be = (value: number) => Buffer.from([(value >>> 8) & 0xff, value & 0xff]);
 const u32be = (value: number) => {
   const buffer = Buffer.alloc(4);

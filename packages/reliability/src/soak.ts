@@ -8,9 +8,17 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FaultKind, findCorpus, readCorpusTable, startFaultProxy, startLocalPipeline, startLocalS3 } from '@photo-organizer/test-kit';
+import {
+  type FaultKind,
+  findCorpus,
+  readCorpusTable,
+  seededRandom,
+  startFaultProxy,
+  startLocalPipeline,
+  startLocalS3,
+} from '@photo-organizer/test-kit';
 import type { S3Event } from 'aws-lambda';
-import { makeDatedJpeg, seededRandom } from './generators.ts';
+import { makeDatedJpeg } from './generators.ts';
 import {
   collectLogs,
   countCreations,

@@ -64,8 +64,8 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-/** Deterministic PRNG (mulberry32) so a seeded fault plan replays exactly. */
-function seededRandom(seed: number): () => number {
+/** Deterministic PRNG (mulberry32) so a seeded fault plan (or a soak) replays exactly. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
