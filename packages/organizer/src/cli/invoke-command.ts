@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { encodeEventKey, type ObjectReference } from '../events.js';
+import { encodeEventKey, type ObjectReference } from '../lambda/events.js';
 import { listObjects } from './list-objects.js';
 import { createProgress } from './progress.js';
 

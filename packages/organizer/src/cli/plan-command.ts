@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExiftoolProcess, fileSource, type MetadataResult } from '@photo-organizer/exiftool';
-import { decideCaptureDate } from '../capture-date.js';
-import type { Configuration } from '../config.js';
-import { formatWallClock } from '../date-value.js';
-import { joinKey, renderKey } from '../key-template.js';
-import { unsupportedReason } from '../media-type.js';
+import { decideCaptureDate } from '../core/date-policy/capture-date.js';
+import type { Configuration } from '../settings/configuration.js';
+import { formatWallClock } from '../core/date-policy/date-value.js';
+import { joinKey, renderKey } from '../core/key-template.js';
+import { unsupportedReason } from '../core/media-type.js';
 
 export interface PlanLine {
   readonly file: string;

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { loadConfiguration } from './config.js';
-import { createDependencies } from './dependencies.js';
+import { loadConfiguration } from '../settings/configuration.js';
+import { createDependencies } from '../organize/dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
 import { createLogger } from './logger.js';
-import { organizeMany, type Settled } from './organize-many.js';
-import type { OrganizeDependencies } from './organize-object.js';
+import { organizeMany, type Settled } from '../organize/organize-many.js';
+import type { OrganizeDependencies } from '../organize/organize-object.js';
 import { notifyWebhook } from './webhook.js';
 
 type Container = OrganizeDependencies;

@@ -7,17 +7,17 @@ import {
 } from '@aws-sdk/client-s3';
 import { ExiftoolError, type MetadataResult } from '@photo-organizer/exiftool';
 import { ObjectNotFoundError, S3RangeReaderError } from '@photo-organizer/s3-range-reader';
-import { type CaptureDateDecision, decideCaptureDate } from './capture-date.js';
-import type { Configuration } from './config.js';
-import { copyObject, type SourceObject } from './copy-object.js';
-import { decisionMetadata, ORGANIZED_BY } from './copy-metadata.js';
-import { formatWallClock } from './date-value.js';
-import type { ObjectReference } from './events.js';
-import { joinKey, numberedKey, renderKey } from './key-template.js';
-import type { Logger } from './logger.js';
-import { unsupportedReason } from './media-type.js';
-import type { MetadataReader } from './metadata-reader.js';
-import { isNotFound, isWriteConflict } from './s3-errors.js';
+import { type CaptureDateDecision, decideCaptureDate } from '../core/date-policy/capture-date.js';
+import type { Configuration } from '../settings/configuration.js';
+import { copyObject, type SourceObject } from '../s3/copy-object.js';
+import { decisionMetadata, ORGANIZED_BY } from '../core/copy-metadata.js';
+import { formatWallClock } from '../core/date-policy/date-value.js';
+import type { ObjectReference } from '../lambda/events.js';
+import { joinKey, numberedKey, renderKey } from '../core/key-template.js';
+import type { Logger } from '../lambda/logger.js';
+import { unsupportedReason } from '../core/media-type.js';
+import type { MetadataReader } from '../s3/metadata-reader.js';
+import { isNotFound, isWriteConflict } from '../s3/s3-errors.js';
 
 export type SkipReason =
   | 'own-output'

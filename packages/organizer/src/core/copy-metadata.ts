@@ -1,5 +1,5 @@
-import type { CaptureDateDecision } from './capture-date.js';
-import { formatWallClock } from './date-value.js';
+import type { CaptureDateDecision } from './date-policy/capture-date.js';
+import { formatWallClock } from './date-policy/date-value.js';
 
 /** Marks our copies: a copy that lands in a watched bucket by mistake is recognised, never reprocessed. */
 export const ORGANIZED_BY = 'photo-organizer';

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Configuration } from './config.js';
-import type { Logger } from './logger.js';
-import { createMetadataReader } from './metadata-reader.js';
+import type { Configuration } from '../settings/configuration.js';
+import type { Logger } from '../lambda/logger.js';
+import { createMetadataReader } from '../s3/metadata-reader.js';
 import type { OrganizeDependencies } from './organize-object.js';
 
 /**
