@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
 import { invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
 import { organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
 import { parseS3Url, UsageError } from './s3-url.js';
+import { createS3Client } from '../s3/client.js';
 import { ConfigurationError, loadConfiguration } from '../settings/configuration.js';
 
 /** Exit codes a script can rely on. */
@@ -140,7 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // invoke
   if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const s3 = new S3Client(values.endpoint ? { endpoint: values.endpoint, forcePathStyle: true } : {});
+  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
   const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
   const summary = await invokeCommand({
     s3,
