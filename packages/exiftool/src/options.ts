@@ -4,6 +4,9 @@ import { serverScriptPath } from './server-script.js';
 /**
  * The tags the date policy reads (docs/date-policy.md), plus camera and file type.
  * Composite tags (`SubSec*`, `GPSDateTime`, `DateTimeCreated`) make exiftool read their parts.
+ * Names match every group (`-a -G1`): `DateTimeOriginal` also brings maker blocks in videos
+ * (`Nikon:DateTimeOriginal`) and Matroska `DateUTC` (`Info:DateTimeOriginal`); `ModifyDate` brings
+ * XMP `xmp:ModifyDate` and PNG `tIME`.
  *
  * @example
  * ```ts
@@ -28,6 +31,8 @@ export const DEFAULT_TAGS: readonly string[] = Object.freeze([
   'GPSDateStamp',
   'GPSTimeStamp',
   'ModifyDate',
+  // XMP tiff:DateTime (rule 8 of the date policy, v2).
+  'DateTime',
   'OffsetTime',
   'OffsetTimeOriginal',
   'OffsetTimeDigitized',

@@ -1,12 +1,16 @@
 export { decideCaptureDate } from './capture-date.js';
-export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, RejectedCandidate } from './capture-date.js';
+export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, OffsetSource, RejectedCandidate } from './capture-date.js';
+export { dateSourceLabel } from './date-source-labels.js';
+export { DEFAULT_FIRMWARE_DEFAULT_DATES } from './firmware-defaults.js';
+export { DEFAULT_LOCAL_CLOCK_MAKERS } from './video-dates.js';
 export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './config.js';
 export type { Configuration, Environment } from './config.js';
 export { formatWallClock, parseExifDate } from './date-value.js';
 export type { WallClock } from './date-value.js';
 export { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from './events.js';
 export type { BatchInvocation, ObjectReference, ParsedEvent } from './events.js';
-export { dateFromFileName } from './file-name-date.js';
+export { dateFromFileName, readFileNameDate } from './file-name-date.js';
+export type { FileNameDate } from './file-name-date.js';
 export { handler } from './handler.js';
 export { DEFAULT_KEY_TEMPLATE, renderKey } from './key-template.js';
 export { createLogger, silentLogger } from './logger.js';
