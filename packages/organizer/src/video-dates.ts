@@ -19,6 +19,8 @@ import type { FileNameDate } from './file-name-date.js';
  *   2019:11:18 15:45:32 while its GPS track says 23:45:14 UTC (camera clock at UTC-8); GoPro
  *   cameras have a clock but no time zone setting (pulsejet/memories#1256).
  *
+ * `test/local-clock-evidence.test.ts` checks each file with the pinned exiftool.
+ *
  * Left off for lack of evidence or against it: Canon (a Canon IXUS 220 HS MOV in
  * Piwigo/piwigo-videojs#98 holds UTC, 2 h behind its `Canon:DateTimeOriginal`; CR3 is UTC by
  * exiftool's documentation), Sony (jmathai/elodie#382: an a6000 writes UTC), Ricoh (a Theta Z1
