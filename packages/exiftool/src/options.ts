@@ -33,6 +33,8 @@ export const DEFAULT_TAGS: readonly string[] = Object.freeze([
   'ModifyDate',
   // XMP tiff:DateTime (rule 8 of the date policy, v2).
   'DateTime',
+  // Sony's XML (NonRealTimeMeta) CreationDate with its offset: an offset found in the file (rule 5).
+  'CreationDateValue',
   'OffsetTime',
   'OffsetTimeOriginal',
   'OffsetTimeDigitized',
