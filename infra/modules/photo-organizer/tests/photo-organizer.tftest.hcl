@@ -327,6 +327,24 @@ run "existing_destination_bucket" {
   }
 }
 
+run "existing_destination_in_another_region_is_allowed" {
+  command = plan
+
+  variables {
+    create_destination_bucket = false
+  }
+
+  override_data {
+    target = data.aws_s3_bucket.existing["destination"]
+    values = { bucket = "example-photos", bucket_region = "us-east-1" }
+  }
+
+  assert {
+    condition     = data.aws_s3_bucket.existing["destination"].bucket_region == "us-east-1"
+    error_message = "Copies may cross regions: only the source bucket must be in the function's region."
+  }
+}
+
 run "webhook_from_ssm_and_boundary" {
   command = apply
 
