@@ -37,6 +37,15 @@ resource "aws_cloudwatch_event_rule" "this" {
   description   = "New objects in ${local.source_bucket}/${var.source_prefix} for the photo organizer"
   event_pattern = local.eventbridge_event_pattern
   tags          = var.tags
+
+  lifecycle {
+    precondition {
+      # "Event pattern size: 2,048 characters" by default (adjustable), EventBridge quotas:
+      # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+      condition     = length(local.eventbridge_event_pattern) <= 2048
+      error_message = "The EventBridge pattern for trigger.extensions is ${length(local.eventbridge_event_pattern)} characters; EventBridge accepts 2048 by default. Use fewer trigger.extensions, or trigger.filter_all_objects = true (the function filters extensions itself)."
+    }
+  }
 }
 
 # EventBridge retries a delivery it could not make (Lambda throttling the asynchronous queue, an

@@ -240,6 +240,35 @@ run "existing_source_bucket_with_eventbridge" {
   }
 }
 
+run "default_pattern_fits_eventbridge_quota_but_a_long_list_does_not" {
+  command = plan
+
+  variables {
+    source_bucket        = "a-bucket-name-of-the-longest-length-s3-allows-is-sixty-three-ch"
+    create_source_bucket = false
+    trigger              = { type = "eventbridge" }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.this[0].event_pattern) <= 2048
+    error_message = "The default extensions must fit EventBridge's default 2048-character pattern quota, even with a 63-character bucket name."
+  }
+}
+
+run "rejects_a_pattern_over_the_eventbridge_quota" {
+  command = plan
+
+  variables {
+    create_source_bucket = false
+    trigger = {
+      type       = "eventbridge"
+      extensions = [for index in range(60) : "ext${index}"]
+    }
+  }
+
+  expect_failures = [aws_cloudwatch_event_rule.this]
+}
+
 run "existing_bucket_s3_notification_refused" {
   command = plan
 
