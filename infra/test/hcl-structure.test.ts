@@ -145,6 +145,18 @@ describe('the module as written', () => {
     }
   });
 
+  it('names the input in every validation message, as the user wrote it (source_bucket, trigger.type, ...)', () => {
+    // Assess
+    let validations = 0;
+    for (const [name, blocks] of Object.entries(module.variable)) {
+      for (const validation of (only(blocks).validation as Block[] | undefined) ?? []) {
+        validations += 1;
+        expect(String(validation.error_message), name).toContain(name);
+      }
+    }
+    expect(validations).toBeGreaterThan(20);
+  });
+
   it('uses only resource types the checked-in provider schema covers', async () => {
     // Prepare
     const schema = JSON.parse(gunzipSync(await readFile(join(INFRA_DIRECTORY, 'tools', 'aws-provider-schema.json.gz'))).toString('utf8')) as { resource_schemas: Record<string, unknown> };
