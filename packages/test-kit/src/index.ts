@@ -21,6 +21,25 @@ export type {
   LambdaWorkerInfo,
 } from './lambda-runtime.js';
 export { startLambdaInvokeEndpoint } from './lambda-invoke-endpoint.js';
+export {
+  LAMBDA_ASYNC_FIRST_RETRY_DELAY_MS,
+  LAMBDA_ASYNC_MAX_RETRIES,
+  asyncRetryDelayMs,
+  invokeAsynchronously,
+  normalizeAsyncRetryOptions,
+} from './lambda-async-retries.js';
+export type { AsyncInvocationOutcome, AsyncRetryOptions } from './lambda-async-retries.js';
+export {
+  commandLine,
+  descendantPids,
+  killProcessTree,
+  processTable,
+  processTree,
+  residentBytes,
+  treeResidentBytes,
+  waitUntilGone,
+} from './process-tree.js';
+export type { ProcessEntry } from './process-tree.js';
 export type { LambdaFailureRecord, LambdaInvokeEndpoint, LambdaInvokeEndpointOptions } from './lambda-invoke-endpoint.js';
 export { EXIFTOOL_SERVER_SCRIPT, FUNCTION_BUNDLE_DIR, startLocalPipeline } from './local-pipeline.js';
 export type { FailureRecord, LocalPipeline, LocalPipelineOptions } from './local-pipeline.js';
