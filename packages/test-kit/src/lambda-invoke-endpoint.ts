@@ -251,8 +251,15 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
   };
 }
 
-/** The function name from a name, a full ARN or a partial ARN, without a qualifier. */
-function functionNameOf(identifier: string): string {
+/**
+ * The function name from a name, a full ARN or a partial ARN, without a qualifier.
+ *
+ * @example
+ * ```ts
+ * functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:organizer:live'); // 'organizer'
+ * ```
+ */
+export function functionNameOf(identifier: string): string {
   const arn = /^(?:arn:[^:]+:lambda:[^:]*:)?(?:\d{12}:)?function:([^:]+)/.exec(identifier);
   if (arn) return arn[1]!;
   return identifier.split(':')[0]!;
