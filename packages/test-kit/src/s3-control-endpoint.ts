@@ -8,8 +8,8 @@
  * object, or from an S3 Inventory report's `manifest.json`.
  * API reference: https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html and
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html.
- * Signatures are accepted unchecked; the client must set `disableHostPrefix: true` (the SDK
- * otherwise prefixes the host with the account id). Not modelled: job states other than
+ * Signatures are accepted unchecked. The SDK's endpoint rules put the account id in the host
+ * name, so a client reaches this with `endpointProvider: () => ({ url: new URL(endpoint) })`. Not modelled: job states other than
  * New -> Active -> Complete (or Suspended without functions), UpdateJobStatus/Priority, ListJobs,
  * tags, notifications, the job failure threshold.
  */
@@ -85,12 +85,11 @@ export interface S3ControlJob {
 export interface S3ControlEndpoint {
   /** `http://127.0.0.1:PORT` */
   readonly endpoint: string;
-  /** For `new S3ControlClient(...)`: endpoint, region, credentials, `disableHostPrefix`. */
+  /** For `new S3ControlClient(...)`: an endpoint provider that ignores the account-id host prefix, region, credentials. */
   readonly clientConfig: {
-    readonly endpoint: string;
+    readonly endpointProvider: () => { readonly url: URL };
     readonly region: string;
     readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-    readonly disableHostPrefix: true;
   };
   /** Every request, oldest first. */
   readonly requests: readonly S3ControlRequest[];
@@ -201,7 +200,7 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
-    clientConfig: { endpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, disableHostPrefix: true },
+    clientConfig: { endpointProvider: () => ({ url: new URL(endpoint) }), region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS },
     requests,
     jobs,
     async idle() {
