@@ -33,7 +33,7 @@ INSTALL_STAMP := $(STAMPS)/install
 BUILD_STAMP := $(STAMPS)/build
 # Packages with a build script, and what their build reads (not tests, docs or benchmarks).
 BUILT_PACKAGES := packages/s3-range-reader packages/exiftool packages/test-kit packages/organizer packages/demo
-BUILD_SOURCES := tsconfig.base.json $(shell find $(BUILT_PACKAGES) \( -name node_modules -o -name dist -o -name test -o -name bench -o -name '*.md' \) -prune -o -type f -print)
+BUILD_SOURCES := tsconfig.base.json $(shell find $(BUILT_PACKAGES) \( -name node_modules -o -name dist -o -name test -o -name bench -o -name bin -o -name '*.md' \) -prune -o -type f -print)
 
 .PHONY: help tools debian-test install build typecheck test layer fixtures demo demo-serve demo-clean bench reliability clean
 
