@@ -151,7 +151,7 @@ FILE_NAME_DATE_TIMES = [
     (re.compile(r'(?<!\d)((?:18|19|20)\d\d)-(\d\d)-(\d\d)[ _](\d\d)[._-](\d\d)[._-](\d\d)(?!\d)'), 'local'),      # 2018-04-12 19_24_49
     (re.compile(r'(?<!\d)((?:18|19|20)\d\d)-(\d\d)-(\d\d) at (\d\d?)\.(\d\d)\.(\d\d)'), 'local'),                  # Screenshot ... at 10.45.52
 ]
-FILE_NAME_EPOCH_MS = re.compile(r'(?:^|[\s_.\-])(\d{13})(?=$|[\s_.\-()])')
+FILE_NAME_EPOCH_MS = re.compile(r'(?:^|[\s_.\-]|mmexport)(\d{13})(?=$|[\s_.\-()])', re.I)
 FILE_NAME_DAYS = [
     re.compile(r'(?<!\d)((?:18|19|20)\d\d)(\d\d)(\d\d)-WA\d+'),                                                    # IMG-20190405-WA0001
 ]
