@@ -15,22 +15,17 @@ resource "aws_cloudwatch_log_group" "this" {
 
 locals {
   environment = merge(
+    # KEY_TEMPLATE, UNDATED, DEFAULT_TIME_ZONE, ...: generated from the settings table (organizer-settings.tf.json).
+    local.organizer_environment,
     {
       DESTINATION_BUCKET     = local.destination_bucket
       DESTINATION_PREFIX     = var.destination_prefix
       SOURCE_PREFIX          = var.source_prefix
-      KEY_TEMPLATE           = var.organizer.key_template
-      UNDATED                = var.organizer.undated
-      DEFAULT_TIME_ZONE      = var.organizer.default_time_zone
-      MOVE                   = tostring(var.organizer.move)
-      SIDECAR                = tostring(var.organizer.sidecar)
-      READ_MODE              = var.organizer.read_mode
       LOG_LEVEL              = var.function.log_level
       EXIFTOOL_PERL          = "/opt/bin/perl"
       EXIFTOOL_LIB           = "/opt/lib/perl5"
       EXIFTOOL_SERVER_SCRIPT = "/opt/lib/photo-organizer/exiftool-server.pl"
     },
-    var.organizer.multipart_threshold_bytes == null ? {} : { MULTIPART_THRESHOLD_BYTES = tostring(var.organizer.multipart_threshold_bytes) },
     var.webhook_url == null ? {} : { WEBHOOK_URL = var.webhook_url },
   )
 }
