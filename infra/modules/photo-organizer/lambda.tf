@@ -48,8 +48,10 @@ resource "aws_lambda_function" "this" {
     variables = local.environment
   }
 
+  # JSON: the function writes one JSON object per line (with the request id); Lambda's JSON format
+  # makes its own START/REPORT records JSON too, so Logs Insights reads every line as fields.
   logging_config {
-    log_format = "Text"
+    log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this.name
   }
 

@@ -52,6 +52,10 @@ run "settings_reach_the_function_environment" {
     ])
     error_message = "Every organizer attribute (given or defaulted) must reach its environment variable."
   }
+  assert {
+    condition     = aws_lambda_function.this.logging_config[0].log_format == "JSON"
+    error_message = "The function logs JSON lines; Lambda's log format must be JSON to keep them as fields."
+  }
 }
 
 run "rejects_a_misspelt_time_zone" {
