@@ -40,6 +40,7 @@ typecheck: install
 
 test: debian-test build ## Build, then run every package's tests
 	@pnpm run typecheck
+	@pnpm run architecture
 	@scripts/run-tests.sh
 
 layer: install ## Build the exiftool + perl Lambda layers and the function bundle
