@@ -25,6 +25,11 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  * The Lambda entry point: S3 `ObjectCreated` notifications (every record) and S3 Batch Operations
  * invocations. Permanent problems are logged and skipped; transient ones make the invocation
  * fail so Lambda retries it and, after the retries, keeps it in the on-failure destination.
+ * @throws Error naming every object that failed transiently (Lambda retries the event); ConfigurationError at cold start.
+ * @example
+ * // Lambda calls it as index.handler; locally (the tests' runtime client does the same):
+ * await handler({ Records: [s3Record] }, { awsRequestId: 'c793869b-...', getRemainingTimeInMillis: () => 300_000 });
+ * // { organized: 1, skipped: 0 }
  */
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
   container ??= createContainer(process.env);

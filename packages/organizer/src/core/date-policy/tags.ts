@@ -2,6 +2,8 @@
  * The exiftool tags the date policy reads (docs/date-policy.md). Add a tag here when a rule in
  * `capture-date.ts` starts reading it, or exiftool will never be asked for it. Composite tags
  * (`SubSec*`, `GPSDateTime`, `DateTimeCreated`) make exiftool read their parts.
+ * @example
+ * DATE_POLICY_TAGS.includes('DateTimeOriginal'); // true
  */
 export const DATE_POLICY_TAGS: readonly string[] = Object.freeze([
   'SubSecDateTimeOriginal',
