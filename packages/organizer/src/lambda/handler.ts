@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { isPermanentFailure } from '../core/failure-policy.js';
+import { objectUrl } from '../core/object-reference.js';
 import { loadConfiguration } from '../settings/configuration.js';
 import { createDependencies } from '../organize/dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
@@ -60,7 +61,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} of ${settled.length} objects failed (retrying will redo only these): ` +
-        failed.map((item) => `s3://${item.reference.bucket}/${item.reference.key}: ${item.error!.message}`).join('; '),
+        failed.map((item) => `${objectUrl(item.reference)}: ${item.error!.message}`).join('; '),
     );
   }
   return summarize(settled);
