@@ -328,6 +328,36 @@ describe('local S3 server', () => {
     expect(await object.Body!.transformToString()).toBe('last');
   });
 
+  it('refuses a completion whose full-object checksum differs from the one given, and keeps what the key held', async () => {
+    const client = s3.client();
+    await client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', Body: 'before' }));
+    const body = randomBytes(5 * MiB + 10);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }),
+    );
+    const first = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, PartNumber: 1, Body: body.subarray(0, 5 * MiB) }));
+    const second = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, PartNumber: 2, Body: body.subarray(5 * MiB) }));
+    const Parts = [
+      { PartNumber: 1, ETag: first.ETag!, ChecksumCRC64NVME: first.ChecksumCRC64NVME! },
+      { PartNumber: 2, ETag: second.ETag!, ChecksumCRC64NVME: second.ChecksumCRC64NVME! },
+    ];
+    await expect(
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, MultipartUpload: { Parts }, ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: await crc64nvme(Buffer.from('other bytes')),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    const kept = await client.send(new GetObjectCommand({ Bucket: 'dest', Key: 'mpu/verified.bin' }));
+    expect(await kept.Body!.transformToString()).toBe('before');
+    const done = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, MultipartUpload: { Parts }, ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: await crc64nvme(body),
+      }),
+    );
+    expect(done.ChecksumCRC64NVME).toBe(await crc64nvme(body));
+  });
+
   it('puts eTag and size in the records of copies', async () => {
     const client = s3.client();
     await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'ev/a.bin', Body: 'abc' }));

@@ -557,21 +557,18 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
     for (const part of parts) partMd5s.update(Buffer.from(part.eTag.replace(/"/g, ''), 'hex'));
     const eTag = `${partMd5s.digest('hex')}-${parts.length}`;
 
+    // The checksum is known before anything is stored: a wrong one (BadDigest) leaves the key as it was.
+    const partFiles = parts.map((part) => uploads.partPath(upload, part.partNumber));
+    const value =
+      type === 'FULL_OBJECT'
+        ? (await hashStream(Readable.from(concatenate(partFiles)), [algorithm])).digests[algorithm]!
+        : await compositeChecksum(algorithm, parts.map((part) => part.checksum ?? ''));
+    if (provided && provided.value !== value) {
+      throw new S3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
+    }
     const result = await withKeyLock(bucket, key, async () => {
       await checkWriteConditions(context, bucket, key);
-      const content = Readable.from(concatenate(parts.map((part) => uploads.partPath(upload, part.partNumber))));
-      const hashing = type === 'FULL_OBJECT' ? createHasher(algorithm) : undefined;
-      const { size } = await store.putObject({
-        bucket,
-        key,
-        content: hashing ? content.pipe(tap((chunk) => hashing.update(chunk))) : content,
-        metadata: upload.metadata,
-      });
-      const value = hashing ? Buffer.from(await hashing.digest()).toString('base64') : await compositeChecksum(algorithm, parts.map((part) => part.checksum ?? ''));
-      if (provided && provided.value !== value) {
-        await store.deleteObject(bucket, key);
-        throw new S3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
-      }
+      const { size } = await store.putObject({ bucket, key, content: Readable.from(concatenate(partFiles)), metadata: upload.metadata });
       await store.putMetadata(bucket, key, upload.metadata, eTag);
       const checksum: StoredChecksum = { algorithm, type, value };
       checksums.set(lockName(bucket, key), { ...checksum, eTag: quote(eTag) });
