@@ -1,0 +1,45 @@
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { joinKey, numberedKey, splitExtension } from '../key-template.js';
+
+/** Different photos with one name on one day: name, name-1, name-2, ... up to this many. */
+export const MAX_NUMBERED_NAMES = 10_000;
+
+/**
+ * The numbered names (`name-1.jpg`, `name-2.jpg`, ...) already taken next to `key`, read with one
+ * ListObjectsV2 listing of the name's stem (1,000 keys a page) instead of one HEAD per number.
+ * The listing is a hint, not a lock: the copy itself is conditional (`If-None-Match: *`), so a
+ * name taken after the listing is found out by the copy's 412.
+ *
+ * @example
+ * const taken = await takenNumbers(client, 'library', '2019-07-15/photo.jpg'); // Set { 1, 2 }
+ */
+export async function takenNumbers(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Set<number>> {
+  const slash = key.lastIndexOf('/');
+  const folder = key.slice(0, slash + 1);
+  const { stem, ext } = splitExtension(key.slice(slash + 1));
+  const pattern = new RegExp(`^${escapeRegExp(stem)}-(\\d+)${ext ? escapeRegExp(`.${ext}`) : ''}$`);
+  const taken = new Set<number>();
+  const pages = paginateListObjectsV2({ client, pageSize: 1000, ...(signal ? { abortSignal: signal } : {}) }, { Bucket: bucket, Prefix: `${folder}${stem}-` });
+  for await (const page of pages) {
+    for (const object of page.Contents ?? []) {
+      const match = pattern.exec(object.Key?.slice(folder.length) ?? '');
+      if (match) taken.add(Number(match[1]));
+    }
+  }
+  return taken;
+}
+
+/**
+ * The first numbered name at or after `from` that the listing did not show.
+ * @throws RangeError past {@link MAX_NUMBERED_NAMES}
+ */
+export function firstFreeName(key: string, taken: ReadonlySet<number>, from = 1): { readonly key: string; readonly number: number } {
+  for (let number = Math.max(1, from); number < MAX_NUMBERED_NAMES; number++) {
+    if (!taken.has(number)) return { key: joinKey('', numberedKey(key, number)), number };
+  }
+  throw new RangeError(`more than ${MAX_NUMBERED_NAMES} different files named like ${key}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
