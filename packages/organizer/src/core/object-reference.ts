@@ -1,3 +1,5 @@
+import type { ObjectChecksum } from './same-content.js';
+
 /**
  * One S3 object, whatever delivered it (an S3 notification, a Batch Operations task, a listing,
  * the CLI): the one type for "this object" across the organizer.
@@ -21,7 +23,12 @@ export interface ObjectReference {
  * An {@link ObjectReference} after S3 answered for it: the size and ETag of the one version that is
  * read and copied (every later request is conditioned on that ETag).
  */
-export type PinnedObject = ObjectReference & { readonly size: number; readonly eTag: string };
+export type PinnedObject = ObjectReference & {
+  readonly size: number;
+  readonly eTag: string;
+  /** The checksum S3 stores with this version, when the store returns checksums. */
+  readonly checksum?: ObjectChecksum | undefined;
+};
 
 /** The headers that describe the content (carried from the source to the copy). */
 export interface ContentHeaders {

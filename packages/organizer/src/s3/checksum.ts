@@ -1,16 +1,6 @@
-/**
- * The checksum S3 stores with an object: the algorithm, whether it covers the whole object
- * (`FULL_OBJECT`) or is a checksum of part checksums (`COMPOSITE`, value ending in `-N`), and the
- * base64 value. Every object written since S3's default integrity protections has one (CRC64NVME
- * when the writer named none).
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
- */
-export interface ObjectChecksum {
-  readonly algorithm: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256';
-  readonly type: 'FULL_OBJECT' | 'COMPOSITE';
-  /** Base64, as S3 returns it. */
-  readonly value: string;
-}
+import type { ObjectChecksum } from '../core/same-content.js';
+
+export type { ObjectChecksum };
 
 /** The checksum fields of HeadObject, GetObject, CopyObjectResult, CompleteMultipartUpload answers. */
 export interface ChecksumFields {
@@ -49,16 +39,7 @@ export function checksumFrom(answer: ChecksumFields | undefined): ObjectChecksum
   return undefined;
 }
 
-/**
- * Whether two checksums can be compared at all: same algorithm, both of the whole object. A
- * composite checksum depends on how the object was cut into parts, so it says nothing about a copy
- * cut differently.
- */
-export function comparable(a: ObjectChecksum | undefined, b: ObjectChecksum | undefined): boolean {
-  return !!a && !!b && a.algorithm === b.algorithm && a.type === 'FULL_OBJECT' && b.type === 'FULL_OBJECT';
-}
-
 /** The algorithm to ask a copy for, so that its checksum can be compared with the source's. */
-export function copyAlgorithmFor(source: ObjectChecksum | undefined): 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' {
+export function copyAlgorithmFor(source: ObjectChecksum | undefined): ObjectChecksum['algorithm'] {
   return source && source.type === 'FULL_OBJECT' ? source.algorithm : 'CRC64NVME';
 }

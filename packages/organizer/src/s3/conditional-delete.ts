@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isNotFound, isWriteConflict } from '../s3-errors.js';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 
 /** What a conditional delete of the source did. */
 export type SourceDeletion =
@@ -33,8 +33,9 @@ export async function deleteIfUnchanged(
     await client.send(new DeleteObjectCommand({ Bucket: source.bucket, Key: source.key, IfMatch: source.eTag }), { abortSignal: signal });
     return { status: 'deleted' };
   } catch (error) {
-    if (isWriteConflict(error)) return { status: 'kept-newer' };
-    if (isNotFound(error)) return { status: 'already-gone' };
+    const kind = s3ErrorKind(error);
+    if (kind === 'precondition-failed' || kind === 'conflict') return { status: 'kept-newer' };
+    if (kind === 'not-found') return { status: 'already-gone' };
     throw error;
   }
 }

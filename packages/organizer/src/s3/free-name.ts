@@ -1,5 +1,5 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { joinKey, numberedKey, splitExtension } from '../key-template.js';
+import { joinKey, numberedKey, splitExtension } from '../core/key-template.js';
 
 /** Different photos with one name on one day: name, name-1, name-2, ... up to this many. */
 export const MAX_NUMBERED_NAMES = 10_000;

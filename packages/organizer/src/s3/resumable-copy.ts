@@ -8,8 +8,9 @@ import {
   type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { isNotFound, statusOf } from '../s3-errors.js';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import { checksumFrom, type ObjectChecksum } from './checksum.js';
+import { copySource } from './copy-object.js';
 
 /** S3's multipart limits. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
 export const MULTIPART_LIMITS = {
@@ -79,7 +80,7 @@ export interface ResumableCopyRequest {
   readonly source: {
     readonly bucket: string;
     readonly key: string;
-    readonly versionId: string | undefined;
+    readonly versionId?: string | undefined;
     /** Quoted ETag: every part is copied only while the source still has it. */
     readonly eTag: string;
     readonly size: number;
@@ -210,7 +211,8 @@ export async function resumableCopy(request: ResumableCopyRequest): Promise<Resu
     // The source changed or went away: this upload can never be completed. Anything else (a fault,
     // the deadline's abort) keeps it for the next attempt; the bucket's lifecycle rule removes
     // uploads nobody finishes.
-    if (statusOf(error) === 412 || isNotFound(error)) {
+    const kind = s3ErrorKind(error);
+    if (kind === 'precondition-failed' || kind === 'not-found') {
       await abort();
       throw error;
     }
@@ -276,7 +278,7 @@ async function findResumable(
         }
       }
     } catch (error) {
-      if (isNotFound(error)) continue; // completed or aborted meanwhile
+      if (s3ErrorKind(error) === 'not-found') continue; // completed or aborted meanwhile
       throw error;
     }
     if (fits) return { uploadId: upload.UploadId!, parts };
@@ -284,7 +286,3 @@ async function findResumable(
   return undefined;
 }
 
-function copySource(source: ResumableCopyRequest['source']): string {
-  const key = source.key.split('/').map(encodeURIComponent).join('/');
-  return `${source.bucket}/${key}${source.versionId ? `?versionId=${encodeURIComponent(source.versionId)}` : ''}`;
-}

@@ -32,6 +32,12 @@ export interface Configuration {
     readonly endpoint: string | undefined;
     readonly forcePathStyle: boolean;
     readonly region: string | undefined;
+    /**
+     * The store computes and returns object checksums (S3 does): copies are verified by checksum
+     * before a source is deleted. `false` for S3-compatible stores without them: the organizer then
+     * compares size and ETag. Env `S3_CHECKSUMS`. @default true
+     */
+    readonly checksums: boolean;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -145,6 +151,7 @@ export function loadConfiguration(
       endpoint,
       forcePathStyle: flag('S3_FORCE_PATH_STYLE'),
       region: read('AWS_REGION'),
+      checksums: oneOf('S3_CHECKSUMS', ['true', 'false'], 'true') === 'true',
     },
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
   };
