@@ -85,7 +85,7 @@ export interface ResumableCopyRequest {
     readonly eTag: string;
     readonly size: number;
     /** The source's stored checksum; a full-object CRC one lets S3 verify the completed copy against it. */
-    readonly checksum: ObjectChecksum | undefined;
+    readonly checksum?: ObjectChecksum | undefined;
   };
   readonly bucket: string;
   readonly key: string;
