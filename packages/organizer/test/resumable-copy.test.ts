@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
@@ -9,7 +12,9 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type FaultProxy, type LocalS3, startFaultProxy, startLocalS3 } from '@photo-organizer/test-kit';
+import { createMetadataReader, loadConfiguration, organizeObject } from '@photo-organizer/organizer';
+import { type FaultProxy, type LocalS3, makeLargeJpeg, pinnedExiftool, startFaultProxy, startLocalS3 } from '@photo-organizer/test-kit';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumFrom } from '../src/s3/checksum.js';
 import { CopyIncompleteError, CopyMismatchError, ObjectTooLargeError, planParts, resumableCopy } from '../src/s3/resumable-copy.js';
@@ -120,6 +125,53 @@ describe('resumable multipart copy', () => {
     expect((await direct.send(new ListMultipartUploadsCommand({ Bucket: 'library', Prefix: '2022/' }))).Uploads ?? []).toEqual([]);
     const retried = await resumableCopy({ client: direct, source, bucket: 'library', key: '2022/video.mp4', headers: {}, metadata: {}, preferredPartSize: 5 * MiB });
     expect(retried).toMatchObject({ resumedUploadId: undefined, partsCopied: 7, checksum: source.checksum });
+  });
+
+  it('through the organizer: an attempt cut off by its deadline fails for a retry, and the retry finishes the copy', async () => {
+    // Prepare: a real 21 MiB JPEG (dated 2019-07-15) and the organizer set to copy it in 5 MiB parts.
+    const scratch = await mkdtemp(path.join(tmpdir(), 'resume-'));
+    try {
+      await makeLargeJpeg(path.join(scratch, 'big.jpg'), 21 * MiB);
+      await direct.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'camera/big.jpg', Body: await readFile(path.join(scratch, 'big.jpg')) }));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    const exiftool = pinnedExiftool();
+    const configuration = loadConfiguration({
+      DESTINATION_BUCKET: 'library',
+      MOVE: 'true',
+      MULTIPART_THRESHOLD_BYTES: String(5 * MiB),
+      MULTIPART_PART_SIZE_BYTES: String(5 * MiB),
+      EXIFTOOL_PERL: exiftool.perl,
+      EXIFTOOL_LIB: exiftool.libDir,
+      EXIFTOOL_SCRIPT: exiftool.script,
+    });
+    const metadataReader = createMetadataReader({ mode: 'random-access', exiftool: { perlPath: exiftool.perl, exiftoolLibDir: exiftool.libDir, exiftoolScriptPath: exiftool.script } });
+    const dependencies = { client: s3.client({ endpoint: proxy.endpoint }), configuration, metadataReader, logger: { debug() {}, info() {}, warn() {}, error() {} } };
+    try {
+      const controller = new AbortController();
+      interrupt = () => controller.abort(new Error('deadline'));
+      interruptAfterParts = proxy.requests.filter(isPartCopy).length + 2;
+
+      // Act 1: the invocation's deadline arrives during the third part.
+      const first = await organizeObject({ bucket: 'uploads', key: 'camera/big.jpg' }, dependencies, { signal: controller.signal }).catch((error: unknown) => error);
+      expect(first).toMatchObject({ name: 'CopyIncompleteError' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [upload] = (await direct.send(new ListMultipartUploadsCommand({ Bucket: 'library', Prefix: '2019-07-15/' }))).Uploads ?? [];
+      const stored = (await direct.send(new ListPartsCommand({ Bucket: 'library', Key: upload!.Key!, UploadId: upload!.UploadId! }))).Parts ?? [];
+
+      // Act 2: Lambda's retry.
+      interruptAfterParts = Infinity;
+      const before = proxy.requests.length;
+      const retried = await organizeObject({ bucket: 'uploads', key: 'camera/big.jpg' }, dependencies);
+
+      // Assess: organized and moved, only the missing parts copied the second time.
+      expect(retried).toMatchObject({ status: 'organized', targetKey: '2019-07-15/big.jpg', copied: true, moved: true });
+      expect(proxy.requests.slice(before).filter(isPartCopy)).toHaveLength(5 - stored.length);
+      await expect(direct.send(new HeadObjectCommand({ Bucket: 'uploads', Key: 'camera/big.jpg' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    } finally {
+      await metadataReader.close();
+    }
   });
 
   it('sizes parts to fit 10,000 and refuses objects beyond S3 limits as a permanent error', () => {

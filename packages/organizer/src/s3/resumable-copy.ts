@@ -262,7 +262,14 @@ async function findResumable(
   partBytes: (number: number) => number,
 ): Promise<{ uploadId: string; parts: KnownPart[] } | undefined> {
   const { client, signal } = request;
-  const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: request.bucket, Prefix: request.key }), { abortSignal: signal });
+  let listed;
+  try {
+    listed = await client.send(new ListMultipartUploadsCommand({ Bucket: request.bucket, Prefix: request.key }), { abortSignal: signal });
+  } catch (error) {
+    // A role without s3:ListBucketMultipartUploads still copies, it just cannot resume.
+    if (s3ErrorKind(error) === 'access-denied') return undefined;
+    throw error;
+  }
   const candidates = (listed.Uploads ?? [])
     .filter((upload) => upload.Key === request.key && upload.UploadId && (upload.ChecksumAlgorithm ?? undefined) === algorithm)
     .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
