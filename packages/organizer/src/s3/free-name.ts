@@ -17,13 +17,20 @@ export async function takenNumbers(client: S3Client, bucket: string, key: string
   const slash = key.lastIndexOf('/');
   const folder = key.slice(0, slash + 1);
   const { stem, ext } = splitExtension(key.slice(slash + 1));
-  const pattern = new RegExp(`^${escapeRegExp(stem)}-(\\d+)${ext ? escapeRegExp(`.${ext}`) : ''}$`);
+  const head = `${stem}-`;
+  const tail = ext ? `.${ext}` : '';
+  /** `stem-N.ext` -> N; anything else (`stem-album.ext`, `stem-1.ext.json`) -> undefined. */
+  const numberOf = (name: string): number | undefined => {
+    if (!name.startsWith(head) || !name.endsWith(tail)) return undefined;
+    const digits = name.slice(head.length, name.length - tail.length);
+    return /^[0-9]+$/.test(digits) ? Number(digits) : undefined;
+  };
   const taken = new Set<number>();
   const pages = paginateListObjectsV2({ client, pageSize: 1000, ...(signal ? { abortSignal: signal } : {}) }, { Bucket: bucket, Prefix: `${folder}${stem}-` });
   for await (const page of pages) {
     for (const object of page.Contents ?? []) {
-      const match = pattern.exec(object.Key?.slice(folder.length) ?? '');
-      if (match) taken.add(Number(match[1]));
+      const number = numberOf(object.Key?.slice(folder.length) ?? '');
+      if (number !== undefined) taken.add(number);
     }
   }
   return taken;
@@ -38,8 +45,4 @@ export function firstFreeName(key: string, taken: ReadonlySet<number>, from = 1)
     if (!taken.has(number)) return { key: joinKey('', numberedKey(key, number)), number };
   }
   throw new RangeError(`more than ${MAX_NUMBERED_NAMES} different files named like ${key}`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
