@@ -90,6 +90,20 @@ describe('writes to the library', () => {
     expect({ heads, lists, copies }).toEqual({ heads: 1, lists: 1, copies: 2 });
   });
 
+  it('finds its own earlier copy under a numbered name instead of making a second one', async () => {
+    // Prepare: an earlier attempt of this event copied to name-1 and then failed (its answer lost).
+    const source = await upload('in/again.jpg', randomBytes(2000));
+    await direct.send(new PutObjectCommand({ Bucket: 'library', Key: '2020/again.jpg', Body: randomBytes(2000) }));
+    await place(source, '2020/again.jpg');
+    await direct.send(new PutObjectCommand({ Bucket: 'library', Key: '2020/again-2.jpg', Body: randomBytes(2000) }));
+
+    const { result, heads, lists, copies } = await requestsDuring(() => place(source, '2020/again.jpg'));
+
+    expect(result).toMatchObject({ key: '2020/again-1.jpg', copied: false });
+    // COPY (412), HEAD of the name, LIST, HEAD of the same-size variants in order until ours.
+    expect({ heads, lists, copies }).toEqual({ heads: 2, lists: 1, copies: 1 });
+  });
+
   it('moves past a name taken after the listing', async () => {
     const source = await upload('in/image.jpg', randomBytes(1000));
     beforeForward = async (request) => {

@@ -3,7 +3,7 @@ import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 import { type ExistingObject, isSameContent, type ObjectChecksum } from '../core/same-content.js';
 import { copyObject } from './copy-object.js';
-import { firstFreeName, MAX_NUMBERED_NAMES, takenNumbers } from './free-name.js';
+import { firstFreeName, MAX_NUMBERED_NAMES, numberedName, takenNumbers } from './free-name.js';
 import { headExisting } from './head-object.js';
 
 /** Where and how to place one copy. */
@@ -41,8 +41,9 @@ export interface PlacedCopy {
  * Copies the source to the target key, or the first numbered variant that is free; never
  * overwrites. The copy goes first, conditional on the key being free (`If-None-Match: *`); only
  * when S3 answers 412/409 is the key looked at (HEAD): the same bytes there means a repeated event
- * (nothing copied), other bytes mean the next free number, found with one listing of the name's
- * numbered variants rather than a HEAD per number.
+ * (nothing copied), other bytes mean a numbered name, found with one listing of the name's
+ * numbered variants rather than a HEAD per number: a variant of the source's size is looked at
+ * first (an earlier attempt's copy), else the first free number is used.
  *
  * @throws the SDK's error when S3 fails; `RangeError` after {@link MAX_NUMBERED_NAMES} taken names.
  * @example
@@ -70,11 +71,12 @@ export async function placeCopy(options: PlaceCopyOptions): Promise<PlacedCopy> 
       return { key, copied: true, checksum: copied.checksum };
     } catch (error) {
       const kind = s3ErrorKind(error);
-      if (kind !== 'precondition-failed' && kind !== 'conflict') throw error;
       // 412/409: the key is taken (or the source changed: then the HEAD below finds other bytes and
-      // the next copy fails the same way, which is the retry the caller needs).
+      // the next copy fails the same way, which is the retry the caller needs). 404 from a
+      // multipart copy: a duplicate invocation completed the same upload first; look at the key.
+      if (kind !== 'precondition-failed' && kind !== 'conflict' && kind !== 'not-found') throw error;
       const existing = await headExisting(client, destinationBucket, key, signal, { checksums });
-      if (!existing && again < 3) return attempt(key, again + 1); // deleted meanwhile: the same key again
+      if (!existing && kind !== 'not-found' && again < 3) return attempt(key, again + 1); // deleted meanwhile: the same key again
       if (!existing) throw error;
       if (isSameContent(existing, options.source)) return { key, copied: false, checksum: existing.checksum, existing };
       return 'taken';
@@ -84,12 +86,20 @@ export async function placeCopy(options: PlaceCopyOptions): Promise<PlacedCopy> 
   const first = await attempt(options.targetKey);
   if (first !== 'taken') return first;
   const taken = await takenNumbers(client, destinationBucket, options.targetKey, signal);
+  // An earlier attempt of this event may have placed the copy already (its answer lost, or it
+  // failed later): a numbered name of the same size is looked at before any new number is used.
+  for (const [number, found] of [...taken].sort(([a], [b]) => a - b)) {
+    if (found.size !== options.source.size) continue;
+    const key = numberedName(options.targetKey, number);
+    const existing = await headExisting(client, destinationBucket, key, signal, { checksums });
+    if (existing && isSameContent(existing, options.source)) return { key, copied: false, checksum: existing.checksum, existing };
+  }
   let from = 1;
   for (let tries = 0; tries < MAX_NUMBERED_NAMES; tries++) {
     const candidate = firstFreeName(options.targetKey, taken, from);
     const placed = await attempt(candidate.key);
     if (placed !== 'taken') return placed;
-    taken.add(candidate.number); // written after the listing: move on
+    taken.set(candidate.number, { size: undefined, eTag: undefined }); // written after the listing: move on
     from = candidate.number + 1;
   }
   throw new RangeError(`more than ${MAX_NUMBERED_NAMES} different files named like ${options.targetKey}`);

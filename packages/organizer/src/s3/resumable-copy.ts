@@ -250,6 +250,9 @@ export async function resumableCopy(request: ResumableCopyRequest): Promise<Resu
       await abort();
       throw new CopyMismatchError(uploadId, { cause: error });
     }
+    // The key was written meanwhile (412/409): this upload can never complete there.
+    const kind = s3ErrorKind(error);
+    if (kind === 'precondition-failed' || kind === 'conflict') await abort();
     throw error;
   }
 }
