@@ -9,30 +9,6 @@ variable "name" {
   }
 }
 
-variable "buckets" {
-  description = <<-EOT
-    The buckets. `source` receives uploads; `destination` receives the organized copies. Leave
-    `destination` null (or equal to `source`) for one bucket with `source_prefix` and
-    `destination_prefix` (for example `incoming/` and `photos/`). `versioning` turns on S3
-    versioning for the buckets this module creates; `force_destroy` lets `terraform destroy`
-    delete non-empty buckets.
-  EOT
-  type = object({
-    source        = string
-    destination   = optional(string)
-    versioning    = optional(bool, false)
-    force_destroy = optional(bool, false)
-  })
-
-  validation {
-    condition = alltrue([
-      for bucket in compact([var.buckets.source, var.buckets.destination]) :
-      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", bucket)) && !strcontains(bucket, "..")
-    ])
-    error_message = "buckets.source and buckets.destination must be valid S3 bucket names (3-63 lower-case letters, digits, '.', '-')."
-  }
-}
-
 variable "source_prefix" {
   description = "Only keys under this prefix trigger the function (\"\" for the whole source bucket). Required, non-empty, in one-bucket mode."
   type        = string
@@ -41,6 +17,14 @@ variable "source_prefix" {
   validation {
     condition     = var.source_prefix == "" || (endswith(var.source_prefix, "/") && !startswith(var.source_prefix, "/"))
     error_message = "source_prefix must be \"\" or end with '/' and not start with '/', for example \"incoming/\"."
+  }
+  validation {
+    condition     = !(var.destination_bucket == null || var.destination_bucket == var.source_bucket) || var.source_prefix != ""
+    error_message = "One-bucket mode (destination_bucket null or equal to source_bucket) needs a non-empty source_prefix, for example \"incoming/\"."
+  }
+  validation {
+    condition     = !(var.destination_bucket == null || var.destination_bucket == var.source_bucket) || (!startswith(var.destination_prefix, var.source_prefix) && !startswith(var.source_prefix, var.destination_prefix))
+    error_message = "In one-bucket mode source_prefix and destination_prefix must not contain each other, or the copies would trigger the function again."
   }
 }
 
@@ -118,47 +102,7 @@ variable "function" {
   }
 }
 
-variable "organizer" {
-  description = <<-EOT
-    How the function organizes files (passed as environment variables). `key_template` places
-    each copy ({yyyy} {mm} {dd} {name} ...); `undated` chooses between an `undated/` folder and
-    the upload date when no capture date is found; `move` deletes the source after a verified
-    copy; `sidecar` writes `<key>.json` with the extracted metadata beside each copy; `read_mode` is `random-access` (HTTP Range
-    reads) or `stream`; `multipart_threshold_bytes` switches to multipart copy (null: the
-    function's default).
-  EOT
-  type = object({
-    key_template              = optional(string, "{yyyy}-{mm}-{dd}/{name}")
-    undated                   = optional(string, "undated")
-    default_time_zone         = optional(string, "UTC")
-    move                      = optional(bool, false)
-    sidecar                   = optional(bool, false)
-    read_mode                 = optional(string, "random-access")
-    multipart_threshold_bytes = optional(number)
-  })
-  default = {}
-
-  validation {
-    condition     = strcontains(var.organizer.key_template, "{name}") && !startswith(var.organizer.key_template, "/")
-    error_message = "organizer.key_template must contain {name} and must not start with '/'."
-  }
-  validation {
-    condition     = contains(["undated", "upload-date"], var.organizer.undated)
-    error_message = "organizer.undated must be \"undated\" or \"upload-date\"."
-  }
-  validation {
-    condition     = can(regex("^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+|[+-][0-9]{2}:[0-9]{2})$", var.organizer.default_time_zone))
-    error_message = "organizer.default_time_zone must be UTC, an IANA zone such as Europe/Paris, or an offset such as +02:00."
-  }
-  validation {
-    condition     = contains(["random-access", "stream"], var.organizer.read_mode)
-    error_message = "organizer.read_mode must be \"random-access\" or \"stream\"."
-  }
-  validation {
-    condition     = var.organizer.multipart_threshold_bytes == null ? true : var.organizer.multipart_threshold_bytes >= 5242880 && var.organizer.multipart_threshold_bytes <= 5368709120
-    error_message = "organizer.multipart_threshold_bytes must be null or between 5 MiB (S3's smallest part) and 5 GiB (the largest single copy)."
-  }
-}
+# variable "organizer" is generated from the organizer's settings table: organizer-settings.tf.json.
 
 variable "webhook_url" {
   description = "Optional HTTPS URL the function posts a summary to after each file. Sensitive: it often carries a token."
@@ -169,40 +113,6 @@ variable "webhook_url" {
   validation {
     condition     = var.webhook_url == null ? true : startswith(var.webhook_url, "https://")
     error_message = "webhook_url must be null or an https:// URL."
-  }
-}
-
-variable "notification" {
-  description = <<-EOT
-    Which uploads trigger the function. S3 suffix filters are case-sensitive, so the module adds
-    one rule per extension in lower and in upper case (`.jpg`, `.JPG`); mixed case (`.Jpg`) cannot
-    be matched by S3. `filter_all_objects = true` drops the suffix filters: every object under
-    `source_prefix` triggers the function, which matches extensions case-insensitively itself and
-    returns early for the rest (one short invocation per non-media object).
-  EOT
-  type = object({
-    extensions         = optional(list(string), ["jpg", "jpeg", "png", "tif", "tiff", "heic", "heif", "avif", "webp", "gif", "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "orf", "raf", "rw2", "pef", "srw", "x3f", "iiq", "mp4", "mov", "m4v", "3gp", "avi", "mkv", "mts", "m2ts"])
-    filter_all_objects = optional(bool, false)
-  })
-  default = {}
-
-  validation {
-    condition     = alltrue([for extension in var.notification.extensions : can(regex("^[a-z0-9]{1,10}$", extension))])
-    error_message = "notification.extensions must be lower-case extensions without the dot, for example \"jpg\"."
-  }
-  validation {
-    # S3 rejects rules whose suffixes overlap (one ends with the other) under the same prefix;
-    # with the leading dot and no dot inside an extension only duplicates can overlap.
-    condition = length(distinct(var.notification.extensions)) == length(var.notification.extensions) && alltrue(flatten([
-      for left in var.notification.extensions : [
-        for right in var.notification.extensions : left == right || !endswith(".${left}", ".${right}")
-      ]
-    ]))
-    error_message = "notification.extensions must be distinct and no \".ext\" may end with another (S3 rejects overlapping suffix filters)."
-  }
-  validation {
-    condition     = var.notification.filter_all_objects || length(var.notification.extensions) > 0
-    error_message = "notification.extensions must not be empty unless filter_all_objects is true."
   }
 }
 
@@ -226,21 +136,6 @@ variable "failure" {
   validation {
     condition     = var.failure.message_retention_seconds >= 60 && var.failure.message_retention_seconds <= 1209600
     error_message = "failure.message_retention_seconds must be between 60 and 1209600 (14 days)."
-  }
-}
-
-variable "alarms" {
-  description = "Optional CloudWatch alarms on function errors and on messages waiting in the failure queue; `actions` are ARNs (for example an SNS topic) notified on ALARM."
-  type = object({
-    enabled = optional(bool, false)
-    actions = optional(list(string), [])
-    period  = optional(number, 300)
-  })
-  default = {}
-
-  validation {
-    condition     = contains([60, 300, 900, 3600], var.alarms.period)
-    error_message = "alarms.period must be 60, 300, 900 or 3600 seconds."
   }
 }
 

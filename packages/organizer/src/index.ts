@@ -3,10 +3,14 @@
 
 // core/: decisions, no I/O
 export { decideCaptureDate } from './core/date-policy/capture-date.js';
-export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, RejectedCandidate } from './core/date-policy/capture-date.js';
+export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, OffsetSource, RejectedCandidate } from './core/date-policy/capture-date.js';
+export { dateSourceLabel } from './core/date-policy/date-source-labels.js';
+export { DEFAULT_FIRMWARE_DEFAULT_DATES } from './core/date-policy/firmware-defaults.js';
+export { DEFAULT_LOCAL_CLOCK_MAKERS } from './core/date-policy/video-dates.js';
 export { formatWallClock, parseExifDate } from './core/date-policy/date-value.js';
 export type { WallClock } from './core/date-policy/date-value.js';
-export { dateFromFileName } from './core/date-policy/file-name-date.js';
+export { dateFromFileName, readFileNameDate } from './core/date-policy/file-name-date.js';
+export type { FileNameDate } from './core/date-policy/file-name-date.js';
 export { DATE_POLICY_TAGS } from './core/date-policy/tags.js';
 export { DEFAULT_KEY_TEMPLATE, renderKey } from './core/key-template.js';
 export type { ExtractedMetadata } from './core/metadata.js';
@@ -38,6 +42,12 @@ export type { Settled } from './organize/organize-many.js';
 export { organizeObject } from './organize/organize-object.js';
 export type { OrganizeDependencies, OrganizeOptions, Outcome } from './organize/organize-object.js';
 
-// settings/
-export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './settings/configuration.js';
-export type { Configuration, Environment } from './settings/configuration.js';
+// settings/: the one settings table and what is derived from it
+export { ConfigurationError, LAYER_PATHS, loadConfiguration, resolveConfiguration } from './settings/configuration.js';
+export type { Configuration, Environment, ProvidedValue, ResolveOptions } from './settings/configuration.js';
+export { SETTING_LIST, SETTINGS } from './settings/table.js';
+export type { Setting, SettingName, SettingRule, TerraformSource } from './settings/table.js';
+export { ruleSentence, schemaFor } from './settings/rules.js';
+export { isSupportedTimeZone, TIME_ZONES } from './settings/time-zones.js';
+export { TERRAFORM_VARIABLE, terraformSettings } from './settings/terraform.js';
+export { SETTINGS_TABLE_MARKERS, settingsMarkdownTable, withSettingsTable } from './settings/markdown.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createMetadataReader, loadConfiguration, type MetadataReader, organizeObject } from '@photo-organizer/organizer';
+import { createLogger, createMetadataReader, loadConfiguration, type MetadataReader, organizeObject } from '@photo-organizer/organizer';
 import { type FaultProxy, type LocalS3, pinnedExiftool, startFaultProxy, startLocalS3 } from '@photo-organizer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -61,8 +61,10 @@ describe('move mode and a re-upload racing the delete', () => {
       EXIFTOOL_SCRIPT: exiftool.script,
     });
     const logs: { message: string; fields: Record<string, unknown> }[] = [];
-    const record = (message: string, fields: Record<string, unknown> = {}) => logs.push({ message, fields });
-    const logger = { debug: record, info: record, warn: record, error: record };
+    const logger = createLogger({ level: 'debug', write: (line) => {
+      const { message, ...fields } = JSON.parse(line) as { message: string };
+      logs.push({ message, fields });
+    } });
 
     // Act: the function organizes the first upload, through the proxy.
     const outcome = await organizeObject({ bucket: 'uploads', key }, { client: s3.client({ endpoint: proxy.endpoint }), configuration, metadataReader, logger });

@@ -12,7 +12,7 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createMetadataReader, loadConfiguration, organizeObject } from '@photo-organizer/organizer';
+import { createMetadataReader, loadConfiguration, organizeObject, silentLogger } from '@photo-organizer/organizer';
 import { type FaultProxy, type LocalS3, makeLargeJpeg, pinnedExiftool, startFaultProxy, startLocalS3 } from '@photo-organizer/test-kit';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,7 +160,7 @@ describe('resumable multipart copy', () => {
       EXIFTOOL_SCRIPT: exiftool.script,
     });
     const metadataReader = createMetadataReader({ mode: 'random-access', exiftool: { perlPath: exiftool.perl, exiftoolLibDir: exiftool.libDir, exiftoolScriptPath: exiftool.script } });
-    const dependencies = { client: s3.client({ endpoint: proxy.endpoint }), configuration, metadataReader, logger: { debug() {}, info() {}, warn() {}, error() {} } };
+    const dependencies = { client: s3.client({ endpoint: proxy.endpoint }), configuration, metadataReader, logger: silentLogger };
     try {
       const controller = new AbortController();
       interrupt = () => controller.abort(new Error('deadline'));
