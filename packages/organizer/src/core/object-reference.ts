@@ -1,3 +1,5 @@
+import type { ObjectChecksum } from './same-content.js';
+
 /**
  * One S3 object, whatever delivered it (an S3 notification, a Batch Operations task, a listing,
  * the CLI): the one type for "this object" across the organizer.
@@ -25,7 +27,12 @@ export interface ObjectReference {
  * @example
  * const pinned: PinnedObject = { bucket: 'in', key: 'IMG_1.JPG', size: 2048, eTag: '"9b2cf535f27731c974343645a3985328"' };
  */
-export type PinnedObject = ObjectReference & { readonly size: number; readonly eTag: string };
+export type PinnedObject = ObjectReference & {
+  readonly size: number;
+  readonly eTag: string;
+  /** The checksum S3 stores with this version, when the store returns checksums. */
+  readonly checksum?: ObjectChecksum | undefined;
+};
 
 /**
  * The headers that describe the content (carried from the source to the copy).

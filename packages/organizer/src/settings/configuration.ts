@@ -39,6 +39,12 @@ export interface Configuration {
     readonly endpoint: string | undefined;
     readonly forcePathStyle: boolean;
     readonly region: string | undefined;
+    /**
+     * The store computes and returns object checksums (S3 does): copies are verified by checksum
+     * before a source is deleted. `false` for S3-compatible stores without them: the organizer then
+     * compares size and ETag. Env `S3_CHECKSUMS`. @default true
+     */
+    readonly checksums: boolean;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -173,6 +179,7 @@ export function resolveConfiguration(
       endpoint: value('s3Endpoint'),
       forcePathStyle: value('s3ForcePathStyle'),
       region: value('awsRegion'),
+      checksums: value('s3Checksums'),
     },
     logLevel: value('logLevel'),
   });

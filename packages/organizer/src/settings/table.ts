@@ -116,7 +116,7 @@ export const SETTINGS = {
     terraform: { attribute: 'move' },
     rule: { kind: 'boolean' },
     default: 'false',
-    description: 'delete the source after the copy is verified',
+    description: 'delete the source after the copy is verified by checksum; only while it still has the copied ETag (`If-Match`), never a version',
   },
   sidecar: {
     environment: 'SIDECAR',
@@ -147,7 +147,7 @@ export const SETTINGS = {
     // CopyObject copies up to 5 GiB; below 5 MiB only makes sense in tests (one small part).
     rule: { kind: 'integer', minimum: 1, maximum: 5 * GiB, unit: 'bytes' },
     default: String(5 * GiB),
-    description: 'objects this large are copied with parallel UploadPartCopy (at most 5 GiB, CopyObject\'s limit)',
+    description: 'objects this large are copied with parallel UploadPartCopy, resumed by the retry when an invocation runs out of time (at most 5 GiB, CopyObject\'s limit)',
   },
   multipartPartSizeBytes: {
     environment: 'MULTIPART_PART_SIZE_BYTES',
@@ -155,7 +155,7 @@ export const SETTINGS = {
     // S3's part size limits: 5 MiB to 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html).
     rule: { kind: 'integer', minimum: 5 * MiB, maximum: 5 * GiB, unit: 'bytes' },
     default: String(256 * MiB),
-    description: 'part size of those copies (S3 allows 5 MiB to 5 GiB)',
+    description: 'part size of those copies (S3 allows 5 MiB to 5 GiB; raised to fit 10,000 parts; larger objects are refused permanently)',
   },
   exiftoolPerl: {
     environment: 'EXIFTOOL_PERL',
@@ -204,6 +204,12 @@ export const SETTINGS = {
     rule: { kind: 'boolean' },
     default: 'false',
     description: 'path-style addressing (`endpoint/bucket/key`), which most S3-compatible stores need',
+  },
+  s3Checksums: {
+    environment: 'S3_CHECKSUMS',
+    rule: { kind: 'boolean' },
+    default: 'true',
+    description: 'the store computes and returns object checksums (S3 does): copies are verified by checksum before a move deletes anything; `false` for stores without them (then size and ETag)',
   },
   awsRegion: {
     environment: 'AWS_REGION',
