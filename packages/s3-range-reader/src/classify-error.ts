@@ -1,7 +1,7 @@
 import {
   AccessDeniedError,
-  ObjectChangedError,
   ObjectNotFoundError,
+  ObjectSupersededError,
   RangeNotSatisfiableError,
   RequestFailedError,
   S3RangeReaderError,
@@ -60,7 +60,7 @@ export function classifyError(error: unknown, facts: RequestFacts, pinned: strin
   const name = raw.name ?? '';
   const withStatus = { ...facts, statusCode: status };
   if (status === 412 || name === 'PreconditionFailed') {
-    return new ObjectChangedError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
+    return new ObjectSupersededError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
   }
   if (status === 404 || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NoSuchBucket' || name === 'NotFound') {
     return new ObjectNotFoundError(withStatus, { cause: error });
