@@ -59,6 +59,7 @@ demo-serve: build ## Like demo, but keep the local S3 server up for your own upl
 
 bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),--quick)
+	@pnpm --filter @photo-organizer/bench run lambda-sizes $(if $(QUICK),--quick --samples 10 --warm 2,--samples 20 --warm 4)
 	@pnpm --filter @photo-organizer/s3-range-reader run bench --size-mb $(if $(QUICK),64,512)
 	@pnpm --filter @photo-organizer/exiftool run bench
 
