@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideCaptureDate } from '../src/capture-date.js';
-import { formatWallClock } from '../src/date-value.js';
+import { decideCaptureDate } from '../src/core/date-policy/capture-date.js';
+import { formatWallClock } from '../src/core/date-policy/date-value.js';
 
 // Expected values are worked out by hand from docs/date-policy.md, one rule per case.
 const uploadedAt = new Date('2024-06-01T12:00:00Z');

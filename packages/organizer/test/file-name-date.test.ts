@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateFromFileName } from '../src/file-name-date.js';
-import { formatWallClock } from '../src/date-value.js';
+import { dateFromFileName } from '../src/core/date-policy/file-name-date.js';
+import { formatWallClock } from '../src/core/date-policy/date-value.js';
 
 const parsed = (name: string) => {
   const date = dateFromFileName(name);

@@ -1,5 +1,5 @@
-import { isValidTimeZone } from './date-value.js';
-import { DEFAULT_KEY_TEMPLATE, keyTemplateProblems } from './key-template.js';
+import { isValidTimeZone } from '../core/date-policy/date-value.js';
+import { DEFAULT_KEY_TEMPLATE, keyTemplateProblems } from '../core/key-template.js';
 
 /** Everything the organizer can be told. Built once (cold start) and frozen. */
 export interface Configuration {

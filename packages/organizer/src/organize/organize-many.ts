@@ -1,4 +1,4 @@
-import type { ObjectReference } from './events.js';
+import type { ObjectReference } from '../core/object-reference.js';
 import { type OrganizeDependencies, type OrganizeOptions, type Outcome, organizeObject } from './organize-object.js';
 
 export interface Settled {

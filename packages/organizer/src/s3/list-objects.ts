@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectReference } from '../events.js';
+import type { ObjectReference } from '../core/object-reference.js';
 
 /** Every object under a prefix, page by page (1,000 keys a request). */
 export async function* listObjects(client: S3Client, bucket: string, prefix: string): AsyncGenerator<ObjectReference> {

@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { loadConfiguration } from './config.js';
-import { createDependencies } from './dependencies.js';
+import { isPermanentFailure } from '../core/failure-policy.js';
+import { loadConfiguration } from '../settings/configuration.js';
+import { createDependencies } from '../organize/dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
 import { createLogger } from './logger.js';
-import { organizeMany, type Settled } from './organize-many.js';
-import type { OrganizeDependencies } from './organize-object.js';
+import { organizeMany, type Settled } from '../organize/organize-many.js';
+import type { OrganizeDependencies } from '../organize/organize-object.js';
 import { notifyWebhook } from './webhook.js';
 
 type Container = OrganizeDependencies;
@@ -74,7 +75,7 @@ async function handleBatch(invocation: BatchInvocation, current: Container, sign
       const outcome = item.outcome!;
       if (outcome.status === 'organized') return { taskId: task.taskId, resultCode: 'Succeeded', resultString: outcome.target };
       // Objects gone or unsupported will not change on retry; own output is simply not ours to do.
-      const resultCode = outcome.reason === 'object-gone' || outcome.reason === 'unsupported-file-type' ? 'PermanentFailure' : 'Succeeded';
+      const resultCode = isPermanentFailure(outcome.reason) ? 'PermanentFailure' : 'Succeeded';
       return { taskId: task.taskId, resultCode, resultString: `skipped: ${outcome.reason}` };
     }),
   };

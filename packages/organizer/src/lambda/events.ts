@@ -1,15 +1,5 @@
 import type { S3BatchEvent, S3Event } from 'aws-lambda';
-
-/** One object to organize, whatever delivered it. */
-export interface ObjectReference {
-  readonly bucket: string;
-  /** The real key (URL-decoded). */
-  readonly key: string;
-  readonly versionId?: string;
-  /** Size and ETag as the event reported them, when it did. */
-  readonly size?: number;
-  readonly eTag?: string;
-}
+import type { ObjectReference } from '../core/object-reference.js';
 
 /** S3 Batch Operations invocation (schema 1.0 or 2.0). */
 export interface BatchInvocation {

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { invokeCommand } from './cli/invoke-command.js';
-import { localExiftoolDefaults } from './cli/local-exiftool.js';
-import { organizeCommand } from './cli/organize-command.js';
-import { planFiles } from './cli/plan-command.js';
-import { parseS3Url, UsageError } from './cli/s3-url.js';
-import { ConfigurationError, loadConfiguration } from './config.js';
+import { invokeCommand } from './invoke-command.js';
+import { localExiftoolDefaults } from './local-exiftool.js';
+import { organizeCommand } from './organize-command.js';
+import { planFiles } from './plan-command.js';
+import { parseS3Url, UsageError } from './s3-url.js';
+import { createS3Client } from '../s3/client.js';
+import { ConfigurationError, loadConfiguration } from '../settings/configuration.js';
 
 /** Exit codes a script can rely on. */
 const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
@@ -140,7 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // invoke
   if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const s3 = new S3Client(values.endpoint ? { endpoint: values.endpoint, forcePathStyle: true } : {});
+  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
   const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
   const summary = await invokeCommand({
     s3,

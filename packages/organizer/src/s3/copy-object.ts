@@ -6,41 +6,28 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-
-export interface SourceObject {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId: string | undefined;
-  /** Quoted ETag: the copy only happens while the source still has it. */
-  readonly eTag: string;
-  readonly size: number;
-}
+import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 
 export interface CopyRequest {
   readonly client: S3Client;
-  readonly source: SourceObject;
+  /** The version to copy; the copy happens only while the source still has this ETag. */
+  readonly source: PinnedObject;
   readonly bucket: string;
   readonly key: string;
   /** Headers that describe the content (Content-Type, Cache-Control, ...), carried over. */
   readonly contentHeaders: ContentHeaders;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Sources of at least this many bytes are copied with UploadPartCopy (CopyObject's limit is 5 GiB). */
   readonly multipartThresholdBytes: number;
+  /** Bytes per UploadPartCopy part (5 MiB to 5 GiB). */
   readonly partSizeBytes: number;
   /** Parts copied at once. @default 4 */
   readonly partConcurrency?: number;
   readonly signal?: AbortSignal;
 }
 
-export interface ContentHeaders {
-  readonly ContentType?: string | undefined;
-  readonly CacheControl?: string | undefined;
-  readonly ContentDisposition?: string | undefined;
-  readonly ContentEncoding?: string | undefined;
-  readonly ContentLanguage?: string | undefined;
-}
-
 /** `x-amz-copy-source`: bucket/key URL-encoded (slashes kept), with the version when known. */
-export function copySource(source: Pick<SourceObject, 'bucket' | 'key' | 'versionId'>): string {
+export function copySource(source: Pick<PinnedObject, 'bucket' | 'key' | 'versionId'>): string {
   const key = source.key.split('/').map(encodeURIComponent).join('/');
   return `${source.bucket}/${key}${source.versionId ? `?versionId=${encodeURIComponent(source.versionId)}` : ''}`;
 }

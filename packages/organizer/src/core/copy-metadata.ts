@@ -1,14 +1,17 @@
-import type { CaptureDateDecision } from './capture-date.js';
-import { formatWallClock } from './date-value.js';
+import type { CaptureDateDecision } from './date-policy/capture-date.js';
+import { formatWallClock } from './date-policy/date-value.js';
+import type { PinnedObject } from './object-reference.js';
 
 /** Marks our copies: a copy that lands in a watched bucket by mistake is recognised, never reprocessed. */
 export const ORGANIZED_BY = 'photo-organizer';
+/** The camera tags recorded on every copy (and in the sidecar). */
+export const CAMERA_TAGS: readonly string[] = Object.freeze(['Make', 'Model']);
 /** S3 allows 2 KB of user metadata (names and values, UTF-8). */
 const MAX_METADATA_BYTES = 2048;
 
 export interface DecisionMetadataInput {
   readonly decision: CaptureDateDecision;
-  readonly source: { readonly bucket: string; readonly key: string; readonly versionId: string | undefined; readonly eTag: string };
+  readonly source: Pick<PinnedObject, 'bucket' | 'key' | 'versionId' | 'eTag'>;
   readonly make: string | undefined;
   readonly model: string | undefined;
   /** The source object's own user metadata, carried along where it fits. */
@@ -41,15 +44,6 @@ export function decisionMetadata(input: DecisionMetadataInput): Record<string, s
   if (metadataBytes(combined) <= MAX_METADATA_BYTES) return combined;
   if (metadataBytes(ours) <= MAX_METADATA_BYTES) return ours;
   return { ...ours, 'source-key': `(omitted: ${Buffer.byteLength(source.key)} bytes)` };
-}
-
-/** Reads back a value written by {@link decisionMetadata}. */
-export function decodeMetadataValue(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 function encodeValue(value: string): string {

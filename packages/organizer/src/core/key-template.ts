@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WallClock } from './date-value.js';
+import type { WallClock } from './date-policy/date-value.js';
 
 /** The default layout: `2018-02-01/foobar.jpg`. */
 export const DEFAULT_KEY_TEMPLATE = '{yyyy}-{mm}-{dd}/{name}';
