@@ -14,6 +14,10 @@ export interface ObjectFacts {
   readonly versionId: string | undefined;
   readonly lastModified: Date | undefined;
   readonly contentType: string | undefined;
+  readonly cacheControl: string | undefined;
+  readonly contentDisposition: string | undefined;
+  readonly contentEncoding: string | undefined;
+  readonly contentLanguage: string | undefined;
   /** User metadata (`x-amz-meta-*`), names lower-cased without the prefix, as the SDK returns them. */
   readonly metadata: Readonly<Record<string, string>>;
   /** `x-amz-storage-class`; S3 omits it for STANDARD. */
@@ -36,6 +40,10 @@ export function objectFacts(output: GetObjectCommandOutput | HeadObjectCommandOu
     versionId: output.VersionId === undefined || output.VersionId === 'null' ? undefined : output.VersionId,
     lastModified: output.LastModified,
     contentType: output.ContentType,
+    cacheControl: output.CacheControl,
+    contentDisposition: output.ContentDisposition,
+    contentEncoding: output.ContentEncoding,
+    contentLanguage: output.ContentLanguage,
     metadata: Object.freeze({ ...(output.Metadata ?? {}) }),
     storageClass: output.StorageClass,
     serverSideEncryption: output.ServerSideEncryption,

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { ExiftoolProcess } from '@photo-organizer/exiftool';
 import { isPermanentFailure } from '../core/failure-policy.js';
 import { loadConfiguration } from '../settings/configuration.js';
 import { createDependencies } from '../organize/dependencies.js';
@@ -16,9 +17,20 @@ const DEADLINE_MARGIN_MS = 1500;
 let container: Container | undefined;
 
 /** Built once per Lambda container (cold start): configuration, S3 client, the warm exiftool. */
-export function createContainer(environment: NodeJS.ProcessEnv): Container {
+export function createContainer(environment: NodeJS.ProcessEnv, exiftoolProcess?: ExiftoolProcess): Container {
   const configuration = loadConfiguration(environment);
-  return createDependencies(configuration, createLogger({ level: configuration.logLevel }));
+  return createDependencies(configuration, createLogger({ level: configuration.logLevel }), undefined, exiftoolProcess);
+}
+
+/**
+ * The handler, using a warm exiftool that is already starting (the Lambda entry starts it before
+ * the SDK is imported); without one, the first read starts perl.
+ *
+ * @example
+ * export const handler = createHandler({ exiftoolProcess: startedEarly });
+ */
+export function createHandler(options: { readonly exiftoolProcess?: ExiftoolProcess | undefined } = {}) {
+  return (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> => handle(event, context, options.exiftoolProcess);
 }
 
 /**
@@ -26,8 +38,10 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  * invocations. Permanent problems are logged and skipped; transient ones make the invocation
  * fail so Lambda retries it and, after the retries, keeps it in the on-failure destination.
  */
-export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
-  container ??= createContainer(process.env);
+export const handler = createHandler();
+
+async function handle(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'> | undefined, exiftoolProcess: ExiftoolProcess | undefined): Promise<unknown> {
+  container ??= createContainer(process.env, exiftoolProcess);
   const { logger } = container;
   const signal = deadlineSignal(context);
 
