@@ -50,12 +50,13 @@ const proxy = await startFaultProxy({ target: s3.endpoint, firstByteLatencyMs: F
 const wire = await startWireCounter(proxy.endpoint);
 const direct = s3.client();
 let results: StrategyRun[] = [];
+const eTags = new Map<string, string>();
 try {
   console.error(`bench: generating large objects in ${temp} ...`);
   const largeList = await generateLargeObjects(temp, sizes);
   const objects: BenchObject[] = [...corpusList, ...largeList];
   console.error(`bench: uploading ${objects.length} objects ...`);
-  for (const object of objects) await upload(direct, object);
+  for (const object of objects) eTags.set(object.key, await upload(direct, object));
   for (const object of largeList) await rm(object.localPath); // the server holds them now
 
   const exiftool = pinnedExiftool();
@@ -83,10 +84,12 @@ try {
   await rm(temp, { recursive: true, force: true });
 }
 
-async function upload(client: S3Client, object: BenchObject): Promise<void> {
-  await client.send(
+/** Uploads one object and returns its ETag (bare, as an S3 event carries it). */
+async function upload(client: S3Client, object: BenchObject): Promise<string> {
+  const output = await client.send(
     new PutObjectCommand({ Bucket: 'source', Key: object.key, Body: createReadStream(object.localPath), ContentLength: object.size }),
   );
+  return (output.ETag ?? '').replaceAll('"', '');
 }
 
 async function emptyPrefix(client: S3Client, prefix: string): Promise<void> {
@@ -128,7 +131,7 @@ interface StrategyProcess {
 }
 
 function startStrategy(strategy: StrategyName, objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): StrategyProcess {
-  const jobs: ObjectJob[] = objects.map((object) => ({ key: object.key, dir: object.dir }));
+  const jobs: ObjectJob[] = objects.map((object) => ({ key: object.key, dir: object.dir, size: object.size, eTag: eTags.get(object.key) ?? '' }));
   const job = { strategy, endpoint: wire.endpoint, region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS, exiftool, objects: jobs };
   const forkedAt = performance.now();
   const child = fork(path.join(here, 'run-strategy.ts'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
