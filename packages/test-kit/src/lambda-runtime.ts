@@ -46,7 +46,6 @@ interface Invocation {
   readonly logs: string[];
   readonly resolve: (result: LambdaInvocationResult) => void;
   readonly reject: (error: Error) => void;
-  worker?: Worker;
   startedAt?: number;
   coldStart?: boolean;
   maxRssBytes: number;
@@ -137,7 +136,6 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     worker.parkedNext = undefined;
     worker.state = 'busy';
     worker.current = invocation;
-    invocation.worker = worker;
     invocation.coldStart = worker.invocations === 0;
     worker.invocations += 1;
     stats.invocations += 1;
