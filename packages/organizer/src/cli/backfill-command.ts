@@ -11,9 +11,10 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type CreateJobCommandInput, CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { estimateBackfill, formatDuration, MEASURED_PER_OBJECT } from '@photo-organizer/backfill-model';
+import { createS3Client } from '../s3/client.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 
 /** The command's help text (`photo-organizer backfill --help`). */
@@ -129,7 +130,7 @@ export async function backfillCommand(argv: readonly string[], io: BackfillIo = 
   }
   // Without --region the SDK takes the region from the AWS environment or profile, as for every command.
   const regionOption = values.region ? { region: values.region } : {};
-  const s3 = new S3Client({ ...regionOption, ...(values.endpoint ? { endpoint: values.endpoint, forcePathStyle: true } : {}) });
+  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: values.region });
   // S3 Control's endpoint rules put the account id in the host name; a test endpoint is used as given.
   const controlEndpoint = values['s3-control-endpoint'] ? new URL(values['s3-control-endpoint']) : undefined;
   const control = new S3ControlClient({ ...regionOption, ...(controlEndpoint ? { endpointProvider: () => ({ url: controlEndpoint }) } : {}) });
