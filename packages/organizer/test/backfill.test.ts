@@ -2,7 +2,7 @@
 // cannot run here: test-kit's stand-ins play them (labelled as such there), in front of the real
 // pieces: the local S3 server, the built function bundle under the real Lambda runtime interface
 // client, and the fault proxy between the function and S3.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,42 @@ describe('backfill: the CreateJob request (S3 Control stand-in that records, run
     expect(declined.text()).toContain('3 objects');
     expect(declined.text()).toMatch(/not started\n$/);
     expect(control.requests.length).toBe(before);
+  });
+
+  it("takes what --function, --role-arn, --report and the source default to from the module's backfill output", async () => {
+    // Prepare: `terraform output -json` as the module writes it (infra/modules/photo-organizer/outputs.tf).
+    const folder = await mkdtemp(path.join(tmpdir(), 'backfill-tf-'));
+    const file = path.join(folder, 'outputs.json');
+    const output = {
+      function_name: 'photo-organizer',
+      function_arn: 'arn:aws:lambda:us-east-1:123456789012:function:photo-organizer',
+      role_arn: 'arn:aws:iam::123456789012:role/photo-organizer-batch',
+      source_bucket: 'photos',
+      source_prefix: '2020/',
+      report_bucket: 'reports',
+      report_prefix: 'reports/',
+      account_id: '123456789012',
+      region: 'us-east-1',
+    };
+    await writeFile(file, JSON.stringify({ backfill: { sensitive: false, type: 'object', value: output } }));
+    const before = control.requests.length;
+
+    // Act
+    const io = recordingIo();
+    const code = await backfillCommand(['--terraform-output', file, '--yes', '--endpoint', s3.endpoint, '--s3-control-endpoint', control.endpoint], io);
+    await rm(folder, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.text()).toMatch(/^1 objects \(0\.00 GB\) in s3:\/\/photos\/2020\/\n/);
+    const [request] = control.requests.slice(before);
+    expect(request!.headers['x-amz-account-id']).toBe('123456789012');
+    expect((request!.parsed as { CreateJobRequest: unknown }).CreateJobRequest).toMatchObject({
+      RoleArn: output.role_arn,
+      Operation: { LambdaInvoke: { FunctionArn: output.function_arn } },
+      Report: { Bucket: 'arn:aws:s3:::reports', Prefix: 'reports/' },
+      ManifestGenerator: { S3JobManifestGenerator: { SourceBucket: 'arn:aws:s3:::photos', Filter: { KeyNameConstraint: { MatchAnyPrefix: [{ member: ['2020/'] }] } } } },
+    });
   });
 
   it('names the flag that is wrong', async () => {
