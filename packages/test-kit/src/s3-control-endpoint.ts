@@ -30,7 +30,14 @@ import { functionNameOf } from './lambda-invoke-endpoint.js';
 import type { LambdaRuntime } from './lambda-runtime.js';
 import { LOCAL_S3_CREDENTIALS } from './local-s3.js';
 
-/** One request as the stand-in received it. */
+/**
+ * One request as the stand-in received it (the XML body also parsed).
+ *
+ * @example
+ * ```ts
+ * const create = control.requests.find((request) => request.method === 'POST');
+ * ```
+ */
 export interface S3ControlRequest {
   readonly method: string;
   readonly path: string;
@@ -63,7 +70,14 @@ export interface S3ControlEndpointOptions {
   readonly onAttempt?: (entry: BatchManifestEntry, resultCode: BatchResultCode, attempt: number) => void;
 }
 
-/** A job the stand-in knows. */
+/**
+ * A job the stand-in knows: its state and task counts, and the runner's result once complete.
+ *
+ * @example
+ * ```ts
+ * const job = control.jobs.get(jobId); // { status: 'Complete', succeeded: 2, failed: 0, ... }
+ * ```
+ */
 export interface S3ControlJob {
   readonly jobId: string;
   readonly status: 'Active' | 'Complete' | 'Failed' | 'Suspended';
