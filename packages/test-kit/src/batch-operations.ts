@@ -26,6 +26,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
 import pMap from 'p-map';
 import type { LambdaRuntime } from './lambda-runtime.js';
 
@@ -165,28 +166,30 @@ export const BATCH_REPORT_SCHEMA = 'Bucket, Key, VersionId, TaskStatus, ErrorCod
 /**
  * Parses a CSV manifest: `bucket,key[,versionId]` a line, keys URL-encoded (`+` not special).
  *
- * @throws {BatchOperationsError} naming the line for a row without bucket or key, or with bad encoding
+ * @throws {BatchOperationsError} naming the row for a row without bucket or key, or with bad encoding
  * @example
  * ```ts
  * parseBatchManifest('photos,2019%2FIMG%201.jpg\n'); // [{ bucket: 'photos', key: '2019/IMG 1.jpg' }]
  * ```
  */
 export function parseBatchManifest(csv: string): BatchManifestEntry[] {
-  return csv
-    .split(/\r?\n/)
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line.length > 0)
-    .map(({ line, number }) => {
-      const [bucket, encodedKey, versionId] = line.split(',');
-      if (!bucket || !encodedKey) throw new BatchOperationsError(`manifest line ${number}: expected "bucket,key[,versionId]", got ${JSON.stringify(line)}`);
-      let key: string;
-      try {
-        key = decodeURIComponent(encodedKey);
-      } catch (error) {
-        throw new BatchOperationsError(`manifest line ${number}: key is not URL-encoded: ${encodedKey}`, { cause: error });
-      }
-      return { bucket, key, ...(versionId ? { versionId } : {}) };
-    });
+  let rows: string[][];
+  try {
+    rows = parse(csv, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (error) {
+    throw new BatchOperationsError(`the manifest is not CSV: ${(error as Error).message}`, { cause: error });
+  }
+  return rows.map(([bucket, encodedKey, versionId], index) => {
+    const number = index + 1;
+    if (!bucket || !encodedKey) throw new BatchOperationsError(`manifest row ${number}: expected "bucket,key[,versionId]", got ${JSON.stringify(rows[index])}`);
+    let key: string;
+    try {
+      key = decodeURIComponent(encodedKey);
+    } catch (error) {
+      throw new BatchOperationsError(`manifest row ${number}: key is not URL-encoded: ${encodedKey}`, { cause: error });
+    }
+    return { bucket, key, ...(versionId ? { versionId } : {}) };
+  });
 }
 
 /**

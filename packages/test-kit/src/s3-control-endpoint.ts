@@ -24,6 +24,7 @@ import {
   type BatchOperationsJobResult,
   type BatchResultCode,
   batchManifestLine,
+  parseBatchManifest,
   runBatchOperationsJob,
 } from './batch-operations.js';
 import { functionNameOf } from './lambda-invoke-endpoint.js';
@@ -273,22 +274,14 @@ async function manifestEntries(s3: S3Client, job: CreateJobXml): Promise<BatchMa
   const [, bucket, key] = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/.exec(arn) ?? [];
   if (!bucket || !key) throw new Error(`not an S3 object ARN: ${arn}`);
   const text = await readText(s3, bucket, key);
-  if (job.Manifest?.Spec?.Format !== 'S3InventoryReport_CSV_20161130') {
-    return text.split(/\r?\n/).filter(Boolean).map((line) => {
-      const [rowBucket, encodedKey, versionId] = line.split(',');
-      return { bucket: rowBucket!, key: decodeURIComponent(encodedKey!), ...(versionId ? { versionId } : {}) };
-    });
-  }
+  if (job.Manifest?.Spec?.Format !== 'S3InventoryReport_CSV_20161130') return parseBatchManifest(text);
   // An inventory report: manifest.json names gzipped CSV files whose first columns are "bucket","key".
   const inventory = JSON.parse(text) as { files?: { key: string }[]; sourceBucket?: string };
   const entries: BatchManifestEntry[] = [];
   for (const file of inventory.files ?? []) {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: file.key }));
-    const csv = gunzipSync(await object.Body!.transformToByteArray()).toString('utf8');
-    for (const line of csv.split(/\r?\n/).filter(Boolean)) {
-      const [rowBucket, encodedKey] = line.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
-      entries.push({ bucket: rowBucket!, key: decodeURIComponent(encodedKey!) });
-    }
+    // Inventory rows start with "bucket","key" (URL-encoded), like a Batch Operations manifest.
+    entries.push(...parseBatchManifest(gunzipSync(await object.Body!.transformToByteArray()).toString('utf8')).map(({ bucket: rowBucket, key }) => ({ bucket: rowBucket, key })));
   }
   return entries;
 }

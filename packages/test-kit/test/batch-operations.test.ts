@@ -39,7 +39,7 @@ describe('Batch Operations manifests', () => {
     expect(entries).toEqual([{ bucket: 'photos', key: '2019/IMG 1+2.jpg' }, { bucket: 'photos', key: 'a.jpg', versionId: 'v1' }]);
     expect(entries.map(batchManifestLine)).toEqual(['photos,2019/IMG%201%2B2.jpg', 'photos,a.jpg,v1']);
     expect(() => parseBatchManifest('photos\n')).toThrow(BatchOperationsError);
-    expect(() => parseBatchManifest('photos,%E0%A4%A\n')).toThrow(/line 1: key is not URL-encoded/);
+    expect(() => parseBatchManifest('photos,%E0%A4%A\n')).toThrow(/row 1: key is not URL-encoded/);
   });
 });
 

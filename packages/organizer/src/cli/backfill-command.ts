@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type CreateJobCommandInput, CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { estimateBackfill, formatDuration, MEASURED_PER_OBJECT } from '@photo-organizer/backfill-model';
+import { parse } from 'csv-parse/sync';
 import { createS3Client } from '../s3/client.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 
@@ -297,23 +298,16 @@ export async function summarizeReport(s3: S3Client, bucket: string, manifestKey:
   let skipped = 0;
   const failedObjects: string[] = [];
   for (const result of manifest.Results ?? []) {
-    for (const line of (await readText(s3, result.Bucket, result.Key)).split(/\r?\n/).filter(Boolean)) {
-      // Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage: keys are URL-encoded,
-      // so only the last column (the function's resultString, maybe quoted) holds commas.
-      const cells = line.split(',');
-      const [rowBucket, encodedKey, , status] = cells;
-      const message = unquote(cells.slice(6).join(','));
+    // Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage; keys URL-encoded.
+    const rows = parse(await readText(s3, result.Bucket, result.Key), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    for (const [rowBucket = '', encodedKey = '', , status, , , message = ''] of rows) {
       if (message.startsWith('skipped:')) skipped += 1;
       else if (status === 'succeeded' && /(^|\/)undated\//.test(message.replace(/^s3:\/\/[^/]+\//, ''))) undated += 1;
       else if (status === 'succeeded') organized += 1;
-      else failedObjects.push(`s3://${rowBucket}/${decodeURIComponent(encodedKey ?? '')}`);
+      else failedObjects.push(`s3://${rowBucket}/${decodeURIComponent(encodedKey)}`);
     }
   }
   return { organized, undated, skipped, failed: failedObjects.length, failedObjects };
-}
-
-function unquote(cell: string): string {
-  return cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
 }
 
 async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
