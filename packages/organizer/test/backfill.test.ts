@@ -268,7 +268,7 @@ describe('backfill end to end: 1,040 objects through the Batch Operations stand-
     // Assess: the plan, the progress line and the report's summary.
     expect(output).toMatch(/^1,040 objects \([\d.]+ GB\) in s3:\/\/uploads\/backfill\/\nestimate: /);
     // Unsupported files are final failures to Batch Operations (PermanentFailure, "skipped: ...").
-    expect(output).toContain(`job ${jobId}: Complete, 1027 succeeded, 13 failed of 1040`);
+    expect(output).toMatch(new RegExp(`job ${jobId}: Complete, 1027 succeeded, 13 failed of 1040 at \\d+\\.\\d objects/s\\n`));
     expect(output).toContain(`report: ${DATED - 3} organized, ${UNDATED} undated, ${UNSUPPORTED} skipped, 3 failed`);
     expect(statusCode).toBe(1);
     expect((await readFile(failedKeysFile, 'utf8')).trim().split('\n')).toEqual([...alwaysFailing].map((key) => `s3://uploads/${key}`));

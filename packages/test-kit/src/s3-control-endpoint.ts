@@ -86,6 +86,8 @@ export interface S3ControlJob {
   readonly succeeded: number;
   readonly failed: number;
   readonly failureReason?: string;
+  /** Seconds the job has been (or was) active: DescribeJob's `Timers.ElapsedTimeInActiveSeconds`. */
+  readonly elapsedSeconds: number;
   readonly result?: BatchOperationsJobResult;
 }
 
@@ -156,7 +158,7 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
       }
       const jobId = randomUUID();
       const canRun = options.runtimes !== undefined && options.s3 !== undefined;
-      jobs.set(jobId, { jobId, status: canRun ? 'Active' : 'Suspended', total: 0, succeeded: 0, failed: 0 });
+      jobs.set(jobId, { jobId, status: canRun ? 'Active' : 'Suspended', total: 0, succeeded: 0, failed: 0, elapsedSeconds: 0 });
       definitions.set(jobId, job);
       if (canRun) {
         const run = runJob(jobId, job).finally(() => running.delete(run));
@@ -175,6 +177,8 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
 
   async function runJob(jobId: string, job: CreateJobXml) {
     const s3 = options.s3!;
+    const startedAt = performance.now();
+    const elapsed = () => Math.max(1, Math.round((performance.now() - startedAt) / 1000));
     try {
       const functionArn = job.Operation?.LambdaInvoke?.FunctionArn ?? '';
       const runtime = options.runtimes![functionNameOf(functionArn)];
@@ -196,9 +200,9 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
         retryDelayMs: options.retryDelayMs ?? 50,
         ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       });
-      jobs.set(jobId, { jobId, status: 'Complete', total: result.total, succeeded: result.succeeded, failed: result.failed, result });
+      jobs.set(jobId, { jobId, status: 'Complete', total: result.total, succeeded: result.succeeded, failed: result.failed, result, elapsedSeconds: elapsed() });
     } catch (error) {
-      jobs.set(jobId, { jobId, status: 'Failed', total: 0, succeeded: 0, failed: 0, failureReason: error instanceof Error ? error.message : String(error) });
+      jobs.set(jobId, { jobId, status: 'Failed', total: 0, succeeded: 0, failed: 0, failureReason: error instanceof Error ? error.message : String(error), elapsedSeconds: elapsed() });
     }
   }
 
@@ -299,7 +303,7 @@ function describeJobXml(job: S3ControlJob, create: CreateJobXml | undefined): st
   return (
     `<DescribeJobResult><Job><JobId>${job.jobId}</JobId><Status>${job.status}</Status><Priority>${create?.Priority ?? '0'}</Priority>` +
     `<ProgressSummary><TotalNumberOfTasks>${job.total}</TotalNumberOfTasks><NumberOfTasksSucceeded>${job.succeeded}</NumberOfTasksSucceeded>` +
-    `<NumberOfTasksFailed>${job.failed}</NumberOfTasksFailed></ProgressSummary>${reportXml}` +
+    `<NumberOfTasksFailed>${job.failed}</NumberOfTasksFailed><Timers><ElapsedTimeInActiveSeconds>${job.elapsedSeconds}</ElapsedTimeInActiveSeconds></Timers></ProgressSummary>${reportXml}` +
     (job.failureReason ? `<FailureReasons><JobFailure><FailureCode>StandIn</FailureCode><FailureReason>${escapeXml(job.failureReason)}</FailureReason></JobFailure></FailureReasons>` : '') +
     `</Job></DescribeJobResult>`
   );
