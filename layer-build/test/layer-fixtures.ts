@@ -59,6 +59,18 @@ export function expectedDates(fixture: ExpectedFixture): Record<string, string> 
 }
 
 /**
+ * The tags the driver is asked for: the organizer's date, camera and type tags (its TAGS_TO_READ;
+ * the driver has no default list). Written out here because layer-build does not depend on the
+ * organizer (the organizer builds its zip with this package's writer).
+ */
+export const DRIVER_TAGS: readonly string[] = [
+  'SubSecDateTimeOriginal', 'DateTimeOriginal', 'SubSecCreateDate', 'CreateDate', 'CreationDate', 'MediaCreateDate',
+  'TrackCreateDate', 'DateTimeCreated', 'DateCreated', 'TimeCreated', 'DigitalCreationDate', 'DigitalCreationTime',
+  'CreationTime', 'GPSDateTime', 'GPSDateStamp', 'GPSTimeStamp', 'ModifyDate', 'OffsetTime', 'OffsetTimeOriginal',
+  'OffsetTimeDigitized', 'TimeZone', 'TimeZoneOffset', 'Make', 'Model', 'FileType', 'MIMEType',
+];
+
+/**
  * A node script run INSIDE the namespace: it imports the built driver (@photo-organizer/exiftool)
  * and reads each file through its random-access server, as the function does on Lambda.
  */
@@ -72,6 +84,7 @@ const exiftool = new ExiftoolProcess({
   exiftoolScriptPath: '/opt/bin/exiftool',
   serverScriptPath: '/opt/lib/photo-organizer/exiftool-server.pl',
   timeoutMs: 60000,
+  tags: ${JSON.stringify(DRIVER_TAGS)},
 });
 const results = {};
 try {

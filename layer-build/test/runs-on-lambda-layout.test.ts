@@ -6,8 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUseNamespaces, prepareSysroot, runInLayerNamespace } from '../src/namespace.ts';
 import { exiftoolSources } from '../src/build-layer.ts';
-import { DEFAULT_TAGS } from '@photo-organizer/exiftool';
-import { dateFixtures, DRIVER_BUILT, DRIVER_MISSING, driverScript, expectedDates, fixturePath, unzipLayer } from './layer-fixtures.ts';
+import { dateFixtures, DRIVER_BUILT, DRIVER_MISSING, DRIVER_TAGS, driverScript, expectedDates, fixturePath, unzipLayer } from './layer-fixtures.ts';
 
 const namespaces = await canUseNamespaces();
 const NO_NAMESPACES = 'cannot create a mount namespace (needs root / CAP_SYS_ADMIN): layer run checks skipped';
@@ -17,9 +16,9 @@ if (!DRIVER_BUILT) console.warn(DRIVER_MISSING);
 const node = process.execPath;
 const files = dateFixtures().map(fixturePath);
 
-/** The expected dates the driver asks for (it reads DEFAULT_TAGS, not every tag). */
+/** The expected dates the driver asks for (it reads DRIVER_TAGS, not every tag). */
 function driverDates(fixture: Parameters<typeof expectedDates>[0]): Record<string, string> {
-  return Object.fromEntries(Object.entries(expectedDates(fixture)).filter(([key]) => DEFAULT_TAGS.includes(key.split(':')[1] ?? '')));
+  return Object.fromEntries(Object.entries(expectedDates(fixture)).filter(([key]) => DRIVER_TAGS.includes(key.split(':')[1] ?? '')));
 }
 
 /** Picks the tags a fixture's expectation names out of `exiftool -json -G1` / driver output. */
