@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { isPermanentFailure } from '../core/failure-policy.js';
+import { objectUrl } from '../core/object-reference.js';
 import { loadConfiguration } from '../settings/configuration.js';
 import { createDependencies } from '../organize/dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
@@ -25,6 +26,11 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  * The Lambda entry point: S3 `ObjectCreated` notifications (every record) and S3 Batch Operations
  * invocations. Permanent problems are logged and skipped; transient ones make the invocation
  * fail so Lambda retries it and, after the retries, keeps it in the on-failure destination.
+ * @throws Error naming every object that failed transiently (Lambda retries the event); ConfigurationError at cold start.
+ * @example
+ * // Lambda calls it as index.handler; locally (the tests' runtime client does the same):
+ * await handler({ Records: [s3Record] }, { awsRequestId: 'c793869b-...', getRemainingTimeInMillis: () => 300_000 });
+ * // { organized: 1, skipped: 0 }
  */
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
   container ??= createContainer(process.env);
@@ -55,7 +61,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} of ${settled.length} objects failed (retrying will redo only these): ` +
-        failed.map((item) => `s3://${item.reference.bucket}/${item.reference.key}: ${item.error!.message}`).join('; '),
+        failed.map((item) => `${objectUrl(item.reference)}: ${item.error!.message}`).join('; '),
     );
   }
   return summarize(settled);

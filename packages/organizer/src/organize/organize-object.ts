@@ -14,7 +14,12 @@ import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 
-/** What happened to one object; logged as one JSON line and returned. */
+/**
+ * What happened to one object; logged as one JSON line and returned.
+ * @example
+ * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
+ * else console.log('skipped', outcome.reason);
+ */
 export type Outcome =
   | {
       readonly status: 'organized';
@@ -45,7 +50,11 @@ export type Outcome =
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
-/** What organizing needs; built once per container (`createDependencies`). */
+/**
+ * What organizing needs; built once per container (`createDependencies`).
+ * @example
+ * const dependencies: OrganizeDependencies = createDependencies(configuration, createLogger());
+ */
 export interface OrganizeDependencies {
   readonly client: S3Client;
   readonly configuration: Configuration;
@@ -53,6 +62,11 @@ export interface OrganizeDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Per call: a dry run, an abort signal.
+ * @example
+ * await organizeObject(reference, dependencies, { dryRun: true, signal: AbortSignal.timeout(60_000) });
+ */
 export interface OrganizeOptions {
   /** Decide and report, write nothing. */
   readonly dryRun?: boolean;

@@ -6,6 +6,8 @@ const GiB = 1024 ** 3;
 /**
  * What a value must look like. The same rule data drives the function's cold-start parsing, the
  * CLI's flags, the README table and the Terraform validations (see `rules.ts`, `terraform.ts`).
+ * @example
+ * ruleSentence({ kind: 'integer', minimum: 100, maximum: 900_000, unit: 'ms' }); // 'must be a whole number of ms from 100 to 900000'
  */
 export type SettingRule =
   | { readonly kind: 'choice'; readonly values: readonly string[] }
@@ -23,14 +25,22 @@ export type SettingRule =
   /** Any non-empty text (a path, a region). */
   | { readonly kind: 'text' };
 
-/** Where Terraform sets a setting from. */
+/**
+ * Where Terraform sets a setting from.
+ * @example
+ * const source: TerraformSource = { attribute: 'default_time_zone' }; // organizer = { default_time_zone = ... }
+ */
 export type TerraformSource =
   /** An attribute of the module's `organizer` object variable (declared by the generated `organizer-settings.tf.json`). */
   | { readonly attribute: string }
   /** Another module input, or a value the module fixes (the layer's paths). */
   | { readonly input: string };
 
-/** One row of the settings table. */
+/**
+ * One row of the settings table.
+ * @example
+ * SETTINGS.defaultTimeZone; // { environment: 'DEFAULT_TIME_ZONE', flag: '--time-zone', terraform: { attribute: 'default_time_zone' }, rule: { kind: 'time-zone' }, default: 'UTC', ... }
+ */
 export interface Setting {
   /** The environment variable the function reads at cold start. */
   readonly environment: string;
@@ -51,6 +61,8 @@ export interface Setting {
  * Every setting of the organizer: the one table. Add a setting here (then map it into the
  * `Configuration` in `configuration.ts`) and run `pnpm --filter @photo-organizer/organizer
  * generate:settings` to regenerate the README table and the Terraform variable.
+ * @example
+ * SETTINGS.move.environment; // 'MOVE'
  */
 export const SETTINGS = {
   destinationBucket: {
@@ -214,10 +226,18 @@ export const SETTINGS = {
   },
 } as const satisfies Record<string, Setting>;
 
-/** The name of a setting in {@link SETTINGS} (`defaultTimeZone`). */
+/**
+ * The name of a setting in {@link SETTINGS} (`defaultTimeZone`).
+ * @example
+ * const name: SettingName = 'keyTemplate';
+ */
 export type SettingName = keyof typeof SETTINGS;
 
-/** The settings in table order, with their names. */
+/**
+ * The settings in table order, with their names.
+ * @example
+ * SETTING_LIST.filter((setting) => setting.flag).map((setting) => setting.flag); // ['--template', '--undated', ...]
+ */
 export const SETTING_LIST: readonly (Setting & { readonly name: SettingName })[] = Object.entries(SETTINGS).map(
   ([name, setting]) => ({ ...(setting as Setting), name: name as SettingName }),
 );
