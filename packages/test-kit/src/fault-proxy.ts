@@ -34,6 +34,13 @@ export interface FaultProxyOptions {
   readonly faults?: FaultPlan;
   /** Which requests may get a fault (all are forwarded and logged). @default every request */
   readonly filter?: (request: { method: string; path: string; headers: IncomingMessage['headers'] }) => boolean;
+  /**
+   * Called with every request before it is forwarded, and awaited: it may act first (re-upload the
+   * key a DELETE names, to interpose in a race) and may choose the request's fate itself: a fault,
+   * `'pass'` (forward untouched), or nothing (the fault plan and `filter` decide).
+   * @default none
+   */
+  readonly intercept?: (request: { method: string; path: string; headers: IncomingMessage['headers'] }) => FaultKind | 'pass' | undefined | Promise<FaultKind | 'pass' | undefined>;
   /** Delay before the response headers of every request (simulated first-byte latency). @default 0 */
   readonly firstByteLatencyMs?: number;
   /** Pace each response body to this rate (per request, hence per connection). @default unlimited */
@@ -139,8 +146,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const method = incoming.method ?? 'GET';
     const path = incoming.url ?? '/';
     methodCounts[method] = (methodCounts[method] ?? 0) + 1;
-    const eligible = options.filter ? options.filter({ method, path, headers: incoming.headers }) : true;
-    const fault = eligible ? pickFault() : undefined;
+    const chosen = options.intercept ? await options.intercept({ method, path, headers: incoming.headers }) : undefined;
+    const eligible = chosen === undefined && (options.filter ? options.filter({ method, path, headers: incoming.headers }) : true);
+    const fault = chosen === 'pass' ? undefined : (chosen ?? (eligible ? pickFault() : undefined));
     if (fault) faultCounts[fault]++;
     requests.push({
       method,
