@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   // The library and the CLI, for Node users (dependencies stay external).
   {
-    entry: ['src/index.ts', 'src/cli.ts'],
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node22',
     dts: { entry: 'src/index.ts' },
@@ -12,7 +12,7 @@ export default defineConfig([
   },
   // The Lambda bundle: one file with every dependency (the runtime's own SDK copy may differ).
   {
-    entry: { index: 'src/handler.ts' },
+    entry: { index: 'src/lambda/handler.ts' },
     outDir: 'dist/lambda',
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),

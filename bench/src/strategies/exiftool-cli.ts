@@ -1,11 +1,12 @@
 // The exiftool command line both old designs run: a fresh `exiftool -json -fast -` per object,
 // with the same tag list and group names as our modes, so only the design differs.
-import { DEFAULT_TAGS, type MetadataResult, type TagValue } from '@photo-organizer/exiftool';
+import type { MetadataResult, TagValue } from '@photo-organizer/exiftool';
+import { TAGS_TO_READ } from '@photo-organizer/organizer';
 import { execa } from 'execa';
 import type { StrategyContext } from './types.ts';
 
 export function spawnExiftool(context: StrategyContext) {
-  const tagArguments = [...DEFAULT_TAGS, 'Error', 'Warning'].map((tag) => `-${tag}`);
+  const tagArguments = [...TAGS_TO_READ, 'Error', 'Warning'].map((tag) => `-${tag}`);
   return execa(
     context.exiftool.perl,
     ['-I', context.exiftool.libDir, context.exiftool.script, '-fast', '-json', '-G1', '-a', ...tagArguments, '-'],

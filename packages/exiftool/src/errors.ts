@@ -1,5 +1,6 @@
 /**
- * Base class of every error this package throws (besides `TypeError` for bad options).
+ * Base class of every error exiftool itself causes (besides `TypeError` for bad options, and
+ * {@link SourceReadError} when the caller's source fails).
  *
  * @example
  * ```ts
@@ -74,8 +75,12 @@ export class ExiftoolOutputError extends ExiftoolError {
   }
 }
 
-/** The source (range reader, file) failed to deliver bytes; `cause` is its error. */
-export class SourceReadError extends ExiftoolError {
+/**
+ * The source (range reader, file) failed to deliver bytes; `cause` is the source's own error.
+ * Not an {@link ExiftoolError}: exiftool did nothing wrong, so a caller that files a photo without
+ * metadata when exiftool fails must not do so when the bytes could not be read.
+ */
+export class SourceReadError extends Error {
   override name = 'SourceReadError';
   constructor(
     message: string,

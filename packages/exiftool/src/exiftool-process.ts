@@ -12,7 +12,7 @@ import type { MetadataResult, RandomAccessSource, RequestOptions } from './types
  * @example
  * ```ts
  * import { ExiftoolProcess, fileSource } from '@photo-organizer/exiftool';
- * const exiftool = new ExiftoolProcess({ exiftoolLibDir: '/opt/lib/perl5', perlPath: '/opt/bin/perl' });
+ * const exiftool = new ExiftoolProcess({ exiftoolLibDir: '/opt/lib/perl5', perlPath: '/opt/bin/perl', tags: ['DateTimeOriginal', 'Model'] });
  * const result = await exiftool.readMetadata(fileSource('photo.jpg'));
  * console.log(result.tags['ExifIFD:DateTimeOriginal']); // '2019:05:26 10:33:20'
  * await exiftool.close();

@@ -1,45 +1,7 @@
 import path from 'node:path';
 import { serverScriptPath } from './server-script.js';
 
-/**
- * The tags the date policy reads (docs/date-policy.md), plus camera and file type.
- * Composite tags (`SubSec*`, `GPSDateTime`, `DateTimeCreated`) make exiftool read their parts.
- *
- * @example
- * ```ts
- * new ExiftoolProcess({ exiftoolLibDir, tags: [...DEFAULT_TAGS, 'Orientation'] });
- * ```
- */
-export const DEFAULT_TAGS: readonly string[] = Object.freeze([
-  'SubSecDateTimeOriginal',
-  'DateTimeOriginal',
-  'SubSecCreateDate',
-  'CreateDate',
-  'CreationDate',
-  'MediaCreateDate',
-  'TrackCreateDate',
-  'DateTimeCreated',
-  'DateCreated',
-  'TimeCreated',
-  'DigitalCreationDate',
-  'DigitalCreationTime',
-  'CreationTime',
-  'GPSDateTime',
-  'GPSDateStamp',
-  'GPSTimeStamp',
-  'ModifyDate',
-  'OffsetTime',
-  'OffsetTimeOriginal',
-  'OffsetTimeDigitized',
-  'TimeZone',
-  'TimeZoneOffset',
-  'Make',
-  'Model',
-  'FileType',
-  'MIMEType',
-]);
-
-/** How to run exiftool. Only `exiftoolLibDir` is required. */
+/** How to run exiftool. `exiftoolLibDir` and `tags` (or `allTags: true`) are required. */
 export interface ExiftoolOptions {
   /**
    * Directory holding `Image/ExifTool.pm` (passed to perl as `-I`). Lambda layer: `/opt/lib/perl5`;
@@ -79,8 +41,9 @@ export interface ExiftoolOptions {
    */
   readonly readBlockSize?: number;
   /**
-   * Tags to ask for (exiftool names without group).
-   * @default DEFAULT_TAGS
+   * Tags to ask for (exiftool names without group, e.g. `DateTimeOriginal`). Required unless
+   * `allTags` is set: which tags matter is the caller's policy, not the driver's (the organizer
+   * passes its date policy's list).
    */
   readonly tags?: readonly string[];
   /**
@@ -126,8 +89,8 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
 }
 
 /** Checks a tag list (used for per-request overrides too). */
-export function normalizeTags(name: string, value: unknown, fallback: readonly string[]): readonly string[] {
-  if (value === undefined) return fallback;
+export function normalizeTags(name: string, value: unknown, fallback?: readonly string[]): readonly string[] {
+  if (value === undefined && fallback !== undefined) return fallback;
   if (!Array.isArray(value) || value.length === 0) {
     throw new TypeError(`Option ${name} must be a non-empty array of tag names, got ${describe(value)}`);
   }
@@ -170,7 +133,7 @@ export function normalizeOptions(options: ExiftoolOptions): NormalizedOptions {
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, 20_000),
     killGraceMs: positiveInteger('killGraceMs', options.killGraceMs, 1_000),
     readBlockSize: positiveInteger('readBlockSize', options.readBlockSize, 65_536),
-    tags: normalizeTags('tags', options.tags, DEFAULT_TAGS),
+    tags: options.tags === undefined && options.allTags === true ? Object.freeze([]) : normalizeTags('tags', options.tags),
     allTags: normalizeBoolean('allTags', options.allTags, false),
   });
 }

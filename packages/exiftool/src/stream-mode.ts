@@ -35,7 +35,7 @@ function writeChunk(stdin: Writable, chunk: Uint8Array, exited: Promise<unknown>
  * @example
  * ```ts
  * const reader = createRangeReader({ client, bucket, key });
- * const result = await readMetadataFromStream(reader.chunks(), { exiftoolLibDir: '/opt/lib/perl5', exiftoolScriptPath: '/opt/bin/exiftool' });
+ * const result = await readMetadataFromStream(reader.chunks(), { exiftoolLibDir: '/opt/lib/perl5', exiftoolScriptPath: '/opt/bin/exiftool', tags: ['DateTimeOriginal'] });
  * ```
  */
 export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<MetadataResult> {

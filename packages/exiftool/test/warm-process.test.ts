@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ExiftoolAbortError,
+  ExiftoolError,
   ExiftoolFailedError,
   ExiftoolNotFoundError,
   ExiftoolProcess,
@@ -168,6 +169,9 @@ describe('ExiftoolProcess (warm, random access)', () => {
       const next = await exiftool.readMetadata(open(MOV));
       // Assess
       expect(error).toBeInstanceOf(SourceReadError);
+      // The source failed, not exiftool: callers must be able to tell the two apart by type.
+      expect(error).not.toBeInstanceOf(ExiftoolError);
+      expect((error as SourceReadError).cause).toEqual(new Error('503 SlowDown'));
       expect((error as SourceReadError).offset).toBe(0);
       expect(exiftool.pid).toBe(pid);
       expect(next.fileType).toBe('MOV');
@@ -209,5 +213,7 @@ describe('ExiftoolProcess (warm, random access)', () => {
     expect(() => new ExiftoolProcess({ ...exiftoolOptions, timeoutMs: -1 })).toThrow(/timeoutMs.*-1/);
     expect(() => new ExiftoolProcess({ ...exiftoolOptions, tags: ['-ext'] })).toThrow(/tags.*"-ext"/);
     expect(() => new ExiftoolProcess({ exiftoolLibDir: '' })).toThrow(TypeError);
+    // No default tag list: which tags matter is the caller's policy.
+    expect(() => new ExiftoolProcess({ exiftoolLibDir: exiftoolOptions.exiftoolLibDir })).toThrow(/Option tags/);
   });
 });

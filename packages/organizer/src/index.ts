@@ -1,18 +1,47 @@
-export { decideCaptureDate } from './capture-date.js';
-export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, RejectedCandidate } from './capture-date.js';
-export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './config.js';
-export type { Configuration, Environment } from './config.js';
-export { formatWallClock, parseExifDate } from './date-value.js';
-export type { WallClock } from './date-value.js';
-export { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from './events.js';
-export type { BatchInvocation, ObjectReference, ParsedEvent } from './events.js';
-export { dateFromFileName } from './file-name-date.js';
-export { handler } from './handler.js';
-export { DEFAULT_KEY_TEMPLATE, renderKey } from './key-template.js';
-export { createLogger, silentLogger } from './logger.js';
-export type { Logger } from './logger.js';
-export { createMetadataReader } from './metadata-reader.js';
-export type { MetadataReader, MetadataReaderOptions } from './metadata-reader.js';
-export { organizeMany } from './organize-many.js';
-export { ignoreReason, organizeObject } from './organize-object.js';
-export type { OrganizeDependencies, OrganizeOptions, Outcome, SkipReason } from './organize-object.js';
+// The public API, by folder (docs/architecture.md): the pure core, the S3 adapters, the Lambda
+// adapter, the orchestration, the settings.
+
+// core/: decisions, no I/O
+export { decideCaptureDate } from './core/date-policy/capture-date.js';
+export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, OffsetSource, RejectedCandidate } from './core/date-policy/capture-date.js';
+export { dateSourceLabel } from './core/date-policy/date-source-labels.js';
+export { DEFAULT_FIRMWARE_DEFAULT_DATES } from './core/date-policy/firmware-defaults.js';
+export { DEFAULT_LOCAL_CLOCK_MAKERS } from './core/date-policy/video-dates.js';
+export { formatWallClock, parseExifDate } from './core/date-policy/date-value.js';
+export type { WallClock } from './core/date-policy/date-value.js';
+export { dateFromFileName, readFileNameDate } from './core/date-policy/file-name-date.js';
+export type { FileNameDate } from './core/date-policy/file-name-date.js';
+export { DATE_POLICY_TAGS } from './core/date-policy/tags.js';
+export { DEFAULT_KEY_TEMPLATE, renderKey } from './core/key-template.js';
+export type { ExtractedMetadata } from './core/metadata.js';
+export type { ContentHeaders, ObjectFacts, ObjectReference, PinnedObject } from './core/object-reference.js';
+export { planObject, skipBeforeRead, TAGS_TO_READ } from './core/plan.js';
+export type { MetadataFacts, Plan, PlanSettings } from './core/plan.js';
+export { readFailureAction, isPermanentFailure } from './core/failure-policy.js';
+export type { FailureAction, ReadFailureKind } from './core/failure-policy.js';
+export { scopeSkipReason, SKIP_REASONS } from './core/skip-reasons.js';
+export type { ScopeSettings, SkipReason } from './core/skip-reasons.js';
+
+// s3/: carrying a plan out against S3
+export { createS3Client } from './s3/client.js';
+export type { S3ClientSettings } from './s3/client.js';
+export { createMetadataReader, readFailureKind } from './s3/metadata-reader.js';
+export type { MetadataRead, MetadataReader, MetadataReaderOptions } from './s3/metadata-reader.js';
+
+// lambda/: the function's entry point
+export { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from './lambda/events.js';
+export type { BatchInvocation, ParsedEvent } from './lambda/events.js';
+export { handler } from './lambda/handler.js';
+export { createLogger, silentLogger } from './lambda/logger.js';
+export type { Logger } from './lambda/logger.js';
+
+// organize/: one object, many objects
+export { createDependencies, exiftoolOptions } from './organize/dependencies.js';
+export { organizeMany } from './organize/organize-many.js';
+export type { Settled } from './organize/organize-many.js';
+export { organizeObject } from './organize/organize-object.js';
+export type { OrganizeDependencies, OrganizeOptions, Outcome } from './organize/organize-object.js';
+
+// settings/
+export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './settings/configuration.js';
+export type { Configuration, Environment } from './settings/configuration.js';

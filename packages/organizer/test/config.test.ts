@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, LAYER_PATHS, loadConfiguration } from '../src/config.js';
+import { ConfigurationError, LAYER_PATHS, loadConfiguration } from '../src/settings/configuration.js';
 
 describe('loadConfiguration', () => {
   it('applies defaults: layer paths, random access, 5 GiB multipart threshold, UTC', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from '../src/events.js';
+import { decodeEventKey, encodeEventKey, MalformedEventError, parseEvent } from '../src/lambda/events.js';
 
 const record = (key: string, extra: Record<string, unknown> = {}) => ({
   eventSource: 'aws:s3',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_TEMPLATE, joinKey, keyTemplateProblems, MAX_KEY_BYTES, numberedKey, renderKey } from '../src/key-template.js';
+import { DEFAULT_KEY_TEMPLATE, joinKey, keyTemplateProblems, MAX_KEY_BYTES, numberedKey, renderKey } from '../src/core/key-template.js';
 
 const date = { year: 2018, month: 2, day: 1, hour: 9, minute: 0, second: 0 };
 

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { findCorpus, readCorpusTable, seededRandom, startFaultProxy, startLocalPipeline, startLocalS3 } from '@photo-organizer/test-kit';
 import type { S3Event } from 'aws-lambda';
+import pMap from 'p-map';
 import { readFile, readdir } from 'node:fs/promises';
 import { makeDatedJpeg } from './generators.ts';
 import { makeInterposer } from './interposer.ts';
 import { judgeByBytes, Ledger, type LedgerVersion, type LibraryCopy, type VersionFate } from './ledger.ts';
-import { collectLogs, countCreations, LAMBDA_MEMORY_MB, listKeys, mapLimit, md5Of } from './outcomes.ts';
+import { collectLogs, countCreations, LAMBDA_MEMORY_MB, listKeys, md5Of } from './outcomes.ts';
 import type { RequestKind } from './request-kinds.ts';
 
 /** What the user does to a key while the function works on it. */
@@ -252,7 +253,7 @@ async function readLibrary(client: S3Client, bucket: string): Promise<{ photos: 
   const photos: LibraryEntry[] = [];
   const sidecars: SidecarEntry[] = [];
   const other: string[] = [];
-  await mapLimit(keys, 8, async (key) => {
+  await pMap(keys, async (key) => {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const rawSourceKey = head.Metadata?.['source-key'];
     if (rawSourceKey !== undefined) {
@@ -265,7 +266,7 @@ async function readLibrary(client: S3Client, bucket: string): Promise<{ photos: 
     } else {
       other.push(key);
     }
-  });
+  }, { concurrency: 8 });
   return { photos, sidecars, other };
 }
 
@@ -351,14 +352,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   try {
     let uploaded = 0;
-    await mapLimit(plan, 4, async (upload) => {
+    await pMap(plan, async (upload) => {
       // Armed before the upload: its event may reach the function before PutObject answers here.
       if (upload.mutation && !upload.mutation.endsWith('-soon')) mutate(upload);
       await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: upload.key, Body: upload.body }));
       ledger.recordUpload(upload.key, upload.body, 'plan');
       if (upload.mutation?.endsWith('-soon')) mutate(upload);
       if (++uploaded % 250 === 0) log(`uploaded ${uploaded}/${plan.length}`);
-    });
+    }, { concurrency: 4 });
     log(`all ${plan.length} uploaded; waiting for the user's timed actions, then flushing held-back events`);
     await interposer.settled();
     await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${FLUSH_PREFIX}flush`, Body: Buffer.alloc(0) }));
@@ -390,10 +391,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // --- The verdict, by bytes, from the ledger and the buckets. ---
     const sourceKeys = await listKeys(client, 'uploads');
     const sourceNow = new Map<string, string>();
-    await mapLimit(sourceKeys, 8, async (key) => {
+    await pMap(sourceKeys, async (key) => {
       const md5 = await md5OrUndefined(client, 'uploads', key);
       if (md5 !== undefined) sourceNow.set(key, md5);
-    });
+    }, { concurrency: 8 });
     const library = await readLibrary(client, 'library');
     const bytes = judgeByBytes(ledger, sourceNow, library.photos, move);
 

@@ -32,10 +32,68 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/**
+ * The HTTP status of an SDK error (`$metadata.httpStatusCode`, or the raw response's status), if a
+ * response arrived.
+ *
+ * @example
+ * statusOf(error); // 404, 412, 503, or undefined for a connection reset
+ */
 export const statusOf = (error: unknown): number | undefined => {
   const raw = error as RawError | undefined;
   return raw?.$metadata?.httpStatusCode ?? raw?.$response?.statusCode;
 };
+
+/**
+ * What an S3 failure means for whoever sent the request, whatever the command (GET, HEAD,
+ * CopyObject, DeleteObject...):
+ * - `not-found`: 404, `NoSuchKey`, `NoSuchVersion`, `NoSuchBucket`, `NotFound` (HEAD has no body);
+ * - `precondition-failed`: 412 (`If-Match`, `If-None-Match`, `x-amz-copy-source-if-match` refused);
+ * - `conflict`: 409 (a concurrent conditional write won; S3 asks to retry the request);
+ * - `access-denied`: 403 / `AccessDenied`;
+ * - `invalid-range`: 416 / `InvalidRange`;
+ * - `transient`: 5xx, 429, throttling, timeouts, connection resets: worth retrying;
+ * - `other`: anything else (a 400, a programmer error): retrying will not help.
+ *
+ * Status codes and names follow https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ * and https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html.
+ *
+ * @example
+ * if (s3ErrorKind(error) === 'not-found') return undefined; // HEAD of a key that is not there
+ */
+export type S3ErrorKind = 'not-found' | 'precondition-failed' | 'conflict' | 'access-denied' | 'invalid-range' | 'transient' | 'other';
+
+/** Classifies any error an S3 request threw; see {@link S3ErrorKind}. Never throws. */
+export function s3ErrorKind(error: unknown): S3ErrorKind {
+  if (error instanceof TransientFault) return 'transient';
+  if (error instanceof S3RangeReaderError) return readerErrorKind(error);
+  const raw = (error ?? {}) as RawError;
+  const status = statusOf(error);
+  const name = raw.name ?? '';
+  if (status === 412 || name === 'PreconditionFailed') return 'precondition-failed';
+  if (status === 404 || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NoSuchBucket' || name === 'NotFound') return 'not-found';
+  if (status === 403 || name === 'AccessDenied') return 'access-denied';
+  if (status === 416 || name === 'InvalidRange') return 'invalid-range';
+  if (status === 409 || name === 'ConditionalRequestConflict') return 'conflict';
+  if (error instanceof TypeError && !raw.code) return 'other';
+  const transient =
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    THROTTLING.has(name) ||
+    TRANSIENT_NAMES.has(name) ||
+    (raw.code !== undefined && TRANSIENT_CODES.has(raw.code)) ||
+    // IncomingMessage reports a connection closed mid-body as a bare "aborted".
+    raw.message === 'aborted';
+  return transient ? 'transient' : 'other';
+}
+
+function readerErrorKind(error: S3RangeReaderError): S3ErrorKind {
+  if (error instanceof ObjectNotFoundError) return 'not-found';
+  if (error instanceof ObjectChangedError) return 'precondition-failed';
+  if (error instanceof AccessDeniedError) return 'access-denied';
+  if (error instanceof RangeNotSatisfiableError) return 'invalid-range';
+  if (error instanceof RequestFailedError && error.retryable) return 'transient';
+  return 'other';
+}
 
 /** Marker for faults the reader detects itself (timeout, short body): always transient. */
 export class TransientFault extends Error {
@@ -57,25 +115,22 @@ export function classifyError(error: unknown, facts: RequestFacts, pinned: strin
   if (error instanceof TypeError && !(error as RawError).code) return error;
   const raw = (error ?? {}) as RawError;
   const status = statusOf(error);
-  const name = raw.name ?? '';
   const withStatus = { ...facts, statusCode: status };
-  if (status === 412 || name === 'PreconditionFailed') {
-    return new ObjectChangedError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
+  const kind = s3ErrorKind(error);
+  switch (kind) {
+    case 'precondition-failed':
+      return new ObjectChangedError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
+    case 'not-found':
+      return new ObjectNotFoundError(withStatus, { cause: error });
+    case 'access-denied':
+      return new AccessDeniedError(withStatus, { cause: error });
+    case 'invalid-range':
+      return new RangeNotSatisfiableError(withStatus, { cause: error });
+    default: {
+      const name = raw.name ?? '';
+      const code = raw.code ?? (name && name !== 'Error' ? name : undefined);
+      const reason = raw.message ? `: ${raw.message}` : '';
+      return new RequestFailedError(`Request failed${status ? ` with HTTP ${status}` : ''}${reason}`, { ...withStatus, retryable: kind === 'transient', code }, { cause: error });
+    }
   }
-  if (status === 404 || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NoSuchBucket' || name === 'NotFound') {
-    return new ObjectNotFoundError(withStatus, { cause: error });
-  }
-  if (status === 403 || name === 'AccessDenied') return new AccessDeniedError(withStatus, { cause: error });
-  if (status === 416 || name === 'InvalidRange') return new RangeNotSatisfiableError(withStatus, { cause: error });
-  const code = raw.code ?? (name && name !== 'Error' ? name : undefined);
-  const retryable =
-    error instanceof TransientFault ||
-    (status !== undefined && (status >= 500 || status === 429)) ||
-    THROTTLING.has(name) ||
-    TRANSIENT_NAMES.has(name) ||
-    (raw.code !== undefined && TRANSIENT_CODES.has(raw.code)) ||
-    // IncomingMessage reports a connection closed mid-body as a bare "aborted".
-    raw.message === 'aborted';
-  const reason = raw.message ? `: ${raw.message}` : '';
-  return new RequestFailedError(`Request failed${status ? ` with HTTP ${status}` : ''}${reason}`, { ...withStatus, retryable, code }, { cause: error });
 }

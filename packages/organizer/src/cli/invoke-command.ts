@@ -1,7 +1,8 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { encodeEventKey, type ObjectReference } from '../events.js';
-import { listObjects } from './list-objects.js';
+import type { ObjectReference } from '../core/object-reference.js';
+import { encodeEventKey } from '../lambda/events.js';
+import { listObjects } from '../s3/list-objects.js';
 import { createProgress } from './progress.js';
 
 export interface InvokeCommandOptions {

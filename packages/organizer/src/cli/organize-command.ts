@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Configuration } from '../config.js';
-import type { ObjectReference } from '../events.js';
-import { createLogger, silentLogger } from '../logger.js';
-import { createDependencies } from '../dependencies.js';
-import { organizeMany, type Settled } from '../organize-many.js';
-import { listObjects } from './list-objects.js';
+import type { Configuration } from '../settings/configuration.js';
+import type { ObjectReference } from '../core/object-reference.js';
+import { createLogger, silentLogger } from '../lambda/logger.js';
+import { createDependencies } from '../organize/dependencies.js';
+import { organizeMany, type Settled } from '../organize/organize-many.js';
+import { listObjects } from '../s3/list-objects.js';
 import { createProgress } from './progress.js';
 
 export interface OrganizeCommandOptions {

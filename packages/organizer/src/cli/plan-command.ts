@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExiftoolProcess, fileSource, type MetadataResult } from '@photo-organizer/exiftool';
-import { decideCaptureDate } from '../capture-date.js';
-import type { Configuration } from '../config.js';
-import { formatWallClock } from '../date-value.js';
-import { joinKey, renderKey } from '../key-template.js';
-import { unsupportedReason } from '../media-type.js';
+import { ExiftoolProcess, fileSource } from '@photo-organizer/exiftool';
+import { formatWallClock } from '../core/date-policy/date-value.js';
+import { NO_METADATA } from '../core/metadata.js';
+import { planObject } from '../core/plan.js';
+import { exiftoolOptions } from '../organize/dependencies.js';
+import type { Configuration } from '../settings/configuration.js';
 
 export interface PlanLine {
   readonly file: string;
@@ -21,12 +21,7 @@ export interface PlanLine {
  * The "upload time" for the future-date check is now: the moment they would be uploaded.
  */
 export async function planFiles(files: readonly string[], configuration: Configuration, onLine: (line: PlanLine) => void): Promise<number> {
-  const exiftool = new ExiftoolProcess({
-    perlPath: configuration.exiftool.perlPath,
-    exiftoolLibDir: configuration.exiftool.libDir,
-    serverScriptPath: configuration.exiftool.serverScriptPath,
-    timeoutMs: configuration.exiftool.timeoutMs,
-  });
+  const exiftool = new ExiftoolProcess(exiftoolOptions(configuration));
   let failures = 0;
   try {
     for (const file of files) {
@@ -34,23 +29,20 @@ export async function planFiles(files: readonly string[], configuration: Configu
       try {
         const info = await stat(file);
         if (!info.isFile()) throw new Error('not a regular file');
-        const metadata: MetadataResult = info.size === 0 ? { tags: {}, warnings: [] } : await exiftool.readMetadata(fileSource(file));
-        const unsupported = info.size > 0 ? unsupportedReason(metadata) : undefined;
-        if (unsupported) {
-          onLine({ file, captureDate: null, dateSource: 'Undated', key: null, skipped: unsupported });
+        const metadata = info.size === 0 ? NO_METADATA : await exiftool.readMetadata(fileSource(file));
+        // The same plan as the function's, for an object named like the file, uploaded now, with
+        // keys relative to the destination prefix.
+        const plan = planObject(
+          { object: { bucket: '', key: fileName, size: info.size, eTag: '' }, lastModified: new Date(), contentHeaders: {} },
+          { metadata },
+          { ...configuration, destinationPrefix: '', sourcePrefix: '', sidecar: false, move: false },
+        );
+        if (plan.action === 'skip') {
+          onLine({ file, captureDate: null, dateSource: 'Undated', key: null, skipped: plan.detail });
           continue;
         }
-        const decision = decideCaptureDate(metadata.tags, {
-          fileName,
-          uploadedAt: new Date(),
-          defaultTimeZone: configuration.defaultTimeZone,
-          undated: configuration.undated,
-        });
-        const key = joinKey(
-          '',
-          renderKey(configuration.keyTemplate, { fileName, dir: '', captureDate: decision.dated ? decision.captureDate : undefined }),
-        );
-        onLine({ file, captureDate: decision.dated ? formatWallClock(decision.captureDate) : null, dateSource: decision.dateSource, key });
+        const { decision } = plan;
+        onLine({ file, captureDate: decision.dated ? formatWallClock(decision.captureDate) : null, dateSource: decision.dateSource, key: plan.targetKey });
       } catch (error) {
         failures++;
         onLine({ file, captureDate: null, dateSource: 'Undated', key: null, skipped: `error: ${(error as Error).message}` });

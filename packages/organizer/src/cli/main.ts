@@ -1,0 +1,181 @@
+import { parseArgs } from 'node:util';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { invokeCommand } from './invoke-command.js';
+import { localExiftoolDefaults } from './local-exiftool.js';
+import { organizeCommand } from './organize-command.js';
+import { planFiles } from './plan-command.js';
+import { parseS3Url, UsageError } from './s3-url.js';
+import { createS3Client } from '../s3/client.js';
+import { ConfigurationError, loadConfiguration } from '../settings/configuration.js';
+
+/** Exit codes a script can rely on. */
+const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
+
+const HELP: Record<string, string> = {
+  main: `photo-organizer: file photos and videos under their capture date
+
+Usage:
+  photo-organizer plan <file>... [--json]            where local files would be filed
+  photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
+  photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer <command> --help
+
+Exit codes: 0 done, 1 some objects failed, 2 usage or configuration error.`,
+  plan: `photo-organizer plan <file>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
+
+Prints, per file, the capture date, the rule that decided it (dateSource) and the key it would
+get, relative to the destination prefix. Nothing is uploaded. With --json: one JSON object a line
+{"file","captureDate","dateSource","key"}.`,
+  organize: `photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
+
+Organizes objects already in a bucket from this machine, with the function's rules. Safe to re-run:
+objects whose identical copy is already in place are not copied again.
+
+Options:
+  --to s3://DEST[/prefix]   destination bucket and prefix (required)
+  --endpoint URL            S3-compatible endpoint (MinIO, R2, ...); implies path-style addressing
+  --concurrency N           objects in parallel (default 4)
+  --dry-run                 print the plan, write nothing
+  --json                    one JSON line per object instead of the progress bar
+  --template T              key template (default {yyyy}-{mm}-{dd}/{name})
+  --time-zone Z             zone for UTC video dates without an offset (default UTC)
+  --move                    delete each source after its copy is verified
+  --sidecar                 write <key>.json with the metadata beside each copy
+  --read-mode M             random-access (default) or stream
+Credentials and region come from the usual AWS environment / profile.`,
+  invoke: `photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+
+Sends existing objects to the deployed function as asynchronous invocations of ObjectCreated-shaped
+records: they are organized in AWS exactly like new uploads, failures go to its failure queue.
+
+Options:
+  --function NAME           the function name or ARN (required)
+  --batch-size N            records per invocation (default 10)
+  --rate N                  invocations per second at most (default 10)
+  --dry-run                 list what would be sent, invoke nothing
+  --json                    one JSON line per invocation
+  --endpoint URL            S3-compatible endpoint for the listing
+  --lambda-endpoint URL     Lambda API endpoint (testing)`,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP.main}\n`);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; try photo-organizer --help`);
+  const { values, positionals } = parseArgs({
+    args: [...rest],
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      to: { type: 'string' },
+      endpoint: { type: 'string' },
+      'lambda-endpoint': { type: 'string' },
+      concurrency: { type: 'string' },
+      template: { type: 'string' },
+      'time-zone': { type: 'string' },
+      undated: { type: 'string' },
+      move: { type: 'boolean' },
+      sidecar: { type: 'boolean' },
+      'read-mode': { type: 'string' },
+      function: { type: 'string' },
+      'batch-size': { type: 'string' },
+      rate: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return EXIT.ok;
+  }
+  // Flags become the configuration's variables, so the CLI and the function validate alike.
+  const flags: Record<string, string | undefined> = {
+    KEY_TEMPLATE: values.template,
+    DEFAULT_TIME_ZONE: values['time-zone'],
+    UNDATED: values.undated,
+    READ_MODE: values['read-mode'],
+    MOVE: values.move ? 'true' : undefined,
+    SIDECAR: values.sidecar ? 'true' : undefined,
+    S3_ENDPOINT: values.endpoint,
+    S3_FORCE_PATH_STYLE: values.endpoint ? 'true' : undefined,
+  };
+  const environment = { ...process.env, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
+
+  if (command === 'plan') {
+    if (positionals.length === 0) throw new UsageError('plan needs at least one file; try photo-organizer plan --help');
+    const configuration = loadConfiguration(environment, localExiftoolDefaults(), { requireDestination: false });
+    const failures = await planFiles(positionals, configuration, (line) => {
+      if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
+    });
+    return failures > 0 ? EXIT.someFailed : EXIT.ok;
+  }
+
+  const [sourceUrl] = positionals;
+  if (!sourceUrl || positionals.length > 1) throw new UsageError(`${command} needs exactly one s3://SRC[/prefix]; try photo-organizer ${command} --help`);
+  const source = parseS3Url(sourceUrl, 'the source');
+
+  if (command === 'organize') {
+    if (!values.to) throw new UsageError('organize needs --to s3://DEST[/prefix]');
+    const destination = parseS3Url(values.to, '--to');
+    const configuration = loadConfiguration(
+      { ...environment, DESTINATION_BUCKET: destination.bucket, DESTINATION_PREFIX: destination.prefix, SOURCE_PREFIX: source.prefix },
+      localExiftoolDefaults(),
+    );
+    const summary = await organizeCommand({
+      source,
+      configuration,
+      concurrency: positiveInteger(values.concurrency, 4, '--concurrency'),
+      dryRun: values['dry-run'] ?? false,
+      json: values.json ?? false,
+    });
+    const line = `${values['dry-run'] ? 'dry run: ' : ''}${summary.listed} objects: ${summary.copied} copied, ${summary.alreadyOrganized} already organized, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed`;
+    if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
+    else process.stdout.write(`${line}\n`);
+    return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
+  }
+
+  // invoke
+  if (!values.function) throw new UsageError('invoke needs --function NAME');
+  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
+  const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
+  const summary = await invokeCommand({
+    s3,
+    lambda,
+    source,
+    functionName: values.function,
+    batchSize: positiveInteger(values['batch-size'], 10, '--batch-size'),
+    ratePerSecond: positiveInteger(values.rate, 10, '--rate'),
+    dryRun: values['dry-run'] ?? false,
+    json: values.json ?? false,
+  });
+  const line = `${summary.objects} objects in ${summary.invocations} invocations${values['dry-run'] ? ' (dry run: none sent)' : ''}, ${summary.failed} failed`;
+  if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
+  else process.stdout.write(`${line}\n`);
+  return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${name} must be a whole number >= 1; got "${value}"`);
+  return number;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigurationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`photo-organizer: ${(error as Error).message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(`photo-organizer: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT.someFailed;
+  },
+);

@@ -1,0 +1,55 @@
+import type { CaptureDateDecision } from './date-policy/capture-date.js';
+import { formatWallClock } from './date-policy/date-value.js';
+import type { PinnedObject } from './object-reference.js';
+
+/** Marks our copies: a copy that lands in a watched bucket by mistake is recognised, never reprocessed. */
+export const ORGANIZED_BY = 'photo-organizer';
+/** The camera tags recorded on every copy (and in the sidecar). */
+export const CAMERA_TAGS: readonly string[] = Object.freeze(['Make', 'Model']);
+/** S3 allows 2 KB of user metadata (names and values, UTF-8). */
+const MAX_METADATA_BYTES = 2048;
+
+export interface DecisionMetadataInput {
+  readonly decision: CaptureDateDecision;
+  readonly source: Pick<PinnedObject, 'bucket' | 'key' | 'versionId' | 'eTag'>;
+  readonly make: string | undefined;
+  readonly model: string | undefined;
+  /** The source object's own user metadata, carried along where it fits. */
+  readonly sourceMetadata: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * The user metadata of an organized copy: the decision (capture date, dateSource), where it came
+ * from (bucket, key, version, ETag) and the camera. Values are URL-encoded so any key or camera
+ * name survives HTTP headers; if everything does not fit in 2 KB, the source's own metadata is
+ * dropped first, then the source key is replaced by its length (bucket + ETag still identify it).
+ */
+export function decisionMetadata(input: DecisionMetadataInput): Record<string, string> {
+  const { decision, source } = input;
+  const ours: Record<string, string> = {
+    'organized-by': ORGANIZED_BY,
+    'date-source': decision.dateSource,
+    ...(decision.dated ? { 'capture-date': formatWallClock(decision.captureDate), 'date-tag': encodeValue(decision.tag) } : {}),
+    'source-bucket': source.bucket,
+    'source-key': encodeValue(source.key),
+    'source-etag': source.eTag.replace(/"/g, ''),
+    ...(source.versionId ? { 'source-version-id': source.versionId } : {}),
+    ...(input.make ? { 'camera-make': encodeValue(input.make) } : {}),
+    ...(input.model ? { 'camera-model': encodeValue(input.model) } : {}),
+  };
+  const carried = Object.fromEntries(
+    Object.entries(input.sourceMetadata ?? {}).filter(([name]) => !(name in ours) && name !== 'organized-by'),
+  );
+  const combined = { ...carried, ...ours };
+  if (metadataBytes(combined) <= MAX_METADATA_BYTES) return combined;
+  if (metadataBytes(ours) <= MAX_METADATA_BYTES) return ours;
+  return { ...ours, 'source-key': `(omitted: ${Buffer.byteLength(source.key)} bytes)` };
+}
+
+function encodeValue(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function metadataBytes(metadata: Record<string, string>): number {
+  return Object.entries(metadata).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+}

@@ -1,0 +1,45 @@
+import type { SkipReason } from './skip-reasons.js';
+
+/**
+ * What went wrong while reading an object's metadata, as the adapters classify it:
+ * - `object-gone`: S3 says the object (or the pinned version) no longer exists;
+ * - `source-fault`: S3 failed in another way after the reader's own retries (5xx, throttling,
+ *   403, the object changed while being read);
+ * - `exiftool-fault`: exiftool timed out, crashed or printed garbage: it will do so again;
+ * - `unexpected`: anything else (a bug, an abort): never hidden.
+ */
+export type ReadFailureKind = 'object-gone' | 'source-fault' | 'exiftool-fault' | 'unexpected';
+
+/**
+ * What to do about a failure:
+ * - `skip`: permanent, nothing to organize (logged);
+ * - `retry`: throw, so Lambda retries the event and, after its retries, keeps it in the failure queue;
+ * - `file-without-metadata`: file the object by its name or as undated, and log why (a photo is
+ *   never left behind because exiftool cannot read it).
+ */
+export type FailureAction =
+  | { readonly action: 'skip'; readonly reason: SkipReason; readonly detail: string }
+  | { readonly action: 'retry' }
+  | { readonly action: 'file-without-metadata' };
+
+/**
+ * The failure policy for metadata reads. An aborted invocation (deadline) is always retried: what
+ * failed may be the abort itself.
+ *
+ * @example
+ * readFailureAction('exiftool-fault', { aborted: false }); // { action: 'file-without-metadata' }
+ * readFailureAction('source-fault', { aborted: false });   // { action: 'retry' }
+ */
+export function readFailureAction(kind: ReadFailureKind, context: { readonly aborted: boolean }): FailureAction {
+  if (kind === 'object-gone') return { action: 'skip', reason: 'object-gone', detail: 'deleted while being read' };
+  if (context.aborted || kind !== 'exiftool-fault') return { action: 'retry' };
+  return { action: 'file-without-metadata' };
+}
+
+/**
+ * Whether a skip is final for S3 Batch Operations (`PermanentFailure`: a retry cannot change it and
+ * the job report should show it) or a success (the object is simply not ours to do, or done).
+ */
+export function isPermanentFailure(reason: SkipReason): boolean {
+  return reason === 'object-gone' || reason === 'unsupported-file-type';
+}

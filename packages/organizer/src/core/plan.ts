@@ -1,0 +1,120 @@
+import { CAMERA_TAGS, decisionMetadata, ORGANIZED_BY } from './copy-metadata.js';
+import { type CaptureDateDecision, decideCaptureDate } from './date-policy/capture-date.js';
+import { DATE_POLICY_TAGS } from './date-policy/tags.js';
+import { joinKey, renderKey } from './key-template.js';
+import { MEDIA_TYPE_TAGS, unsupportedReason } from './media-type.js';
+import { type ExtractedMetadata, textTag } from './metadata.js';
+import { fileNameOf, type ObjectFacts } from './object-reference.js';
+import { type SidecarDocument, sidecarDocument } from './sidecar-document.js';
+import type { SkipReason } from './skip-reasons.js';
+
+/** Every tag the plan reads: the date policy's, the camera's and the media type's. Pass it to exiftool. */
+export const TAGS_TO_READ: readonly string[] = Object.freeze([...DATE_POLICY_TAGS, ...CAMERA_TAGS, ...MEDIA_TYPE_TAGS]);
+
+/** The settings a plan depends on (the `Configuration` has these fields). */
+export interface PlanSettings {
+  /** Prepended to every target key; '' or ends with '/'. */
+  readonly destinationPrefix: string;
+  /** Removed from the source key before `{dir}`; '' or ends with '/'. */
+  readonly sourcePrefix: string;
+  readonly keyTemplate: string;
+  readonly undated: 'undated' | 'upload-date';
+  /** IANA zone for UTC video dates without an offset. */
+  readonly defaultTimeZone: string;
+  readonly move: boolean;
+  readonly sidecar: boolean;
+}
+
+/** The metadata read from the file, or why it could not be read (then the object is filed without it). */
+export interface MetadataFacts {
+  readonly metadata: ExtractedMetadata;
+  /** Set when exiftool failed (`ExiftoolTimeoutError: ...`): no media-type check, no tag dates. */
+  readonly error?: string | undefined;
+}
+
+/** What to do with one object. */
+export type Plan =
+  | { readonly action: 'skip'; readonly reason: SkipReason; readonly detail: string }
+  | {
+      readonly action: 'copy';
+      /** The preferred key (a different file already there gets `name-1.ext`, ... when copied). */
+      readonly targetKey: string;
+      readonly decision: CaptureDateDecision;
+      /** The copy's user metadata (`x-amz-meta-*`), at most 2 KB. */
+      readonly userMetadata: Readonly<Record<string, string>>;
+      /** What to write to `<key>.json`, when sidecars are on. */
+      readonly sidecar: SidecarDocument | undefined;
+      /** Delete the source once the copy is verified. */
+      readonly deleteSource: boolean;
+    };
+
+/**
+ * The skip that needs no bytes of the file: the object is a copy the organizer made (its
+ * `organized-by` metadata), e.g. one that landed in a watched bucket.
+ */
+export function skipBeforeRead(facts: ObjectFacts): Plan | undefined {
+  if (facts.userMetadata?.['organized-by'] === ORGANIZED_BY) {
+    return { action: 'skip', reason: 'already-organized', detail: 'this object is a copy made by the organizer' };
+  }
+  return undefined;
+}
+
+/**
+ * Decides what happens to one object, from what S3 said about it, what exiftool found in it and
+ * the settings: skip (with a reason) or copy to a key, with the capture-date decision and the
+ * metadata to write. Pure: no request is made; the same inputs always give the same plan.
+ * Scope (own output, source prefix, folder markers) is decided before, by `scopeSkipReason`.
+ *
+ * @example
+ * planObject(
+ *   { object: { bucket: 'in', key: 'IMG_1.JPG', size: 2048, eTag: '"abc"' }, contentHeaders: {} },
+ *   { metadata: { tags: { 'ExifIFD:DateTimeOriginal': '2019:05:26 10:33:20', 'File:MIMEType': 'image/jpeg' }, warnings: [], fileType: 'JPEG' } },
+ *   { destinationPrefix: '', sourcePrefix: '', keyTemplate: '{yyyy}-{mm}-{dd}/{name}', undated: 'undated', defaultTimeZone: 'UTC', move: false, sidecar: false },
+ * );
+ * // { action: 'copy', targetKey: '2019-05-26/IMG_1.JPG', decision: { dateSource: 'DateTimeOriginal', ... }, ... }
+ */
+export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: PlanSettings): Plan {
+  const early = skipBeforeRead(facts);
+  if (early) return early;
+  const { object } = facts;
+  const { metadata } = read;
+  // Nothing is read from an empty object, so there is no type to check; exiftool failures leave
+  // the type unknown, and the file is filed by name or as undated rather than left behind.
+  if (object.size > 0 && read.error === undefined) {
+    const unsupported = unsupportedReason(metadata);
+    if (unsupported) return { action: 'skip', reason: 'unsupported-file-type', detail: unsupported };
+  }
+
+  const fileName = fileNameOf(object.key);
+  const decision = decideCaptureDate(metadata.tags, {
+    fileName,
+    ...(facts.lastModified ? { uploadedAt: facts.lastModified } : {}),
+    defaultTimeZone: settings.defaultTimeZone,
+    undated: settings.undated,
+  });
+  const targetKey = joinKey(
+    settings.destinationPrefix,
+    renderKey(settings.keyTemplate, {
+      fileName,
+      dir: dirBelowPrefix(object.key, settings.sourcePrefix),
+      captureDate: decision.dated ? decision.captureDate : undefined,
+    }),
+  );
+  const make = textTag(metadata.tags, 'Make');
+  const model = textTag(metadata.tags, 'Model');
+  return {
+    action: 'copy',
+    targetKey,
+    decision,
+    userMetadata: decisionMetadata({ decision, source: object, make, model, sourceMetadata: facts.userMetadata }),
+    sidecar: settings.sidecar ? sidecarDocument({ source: object, decision, metadata, make, model }) : undefined,
+    deleteSource: settings.move,
+  };
+}
+
+/** The folder of a key below the source prefix (`{dir}`): `in/trip/a.jpg` under `in/` -> `trip`. */
+function dirBelowPrefix(key: string, prefix: string): string {
+  const relative = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const slash = relative.lastIndexOf('/');
+  return slash < 0 ? '' : relative.slice(0, slash);
+}

@@ -1,0 +1,110 @@
+import type { Context } from 'aws-lambda';
+import { isPermanentFailure } from '../core/failure-policy.js';
+import { loadConfiguration } from '../settings/configuration.js';
+import { createDependencies } from '../organize/dependencies.js';
+import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
+import { createLogger } from './logger.js';
+import { organizeMany, type Settled } from '../organize/organize-many.js';
+import type { OrganizeDependencies } from '../organize/organize-object.js';
+import { notifyWebhook } from './webhook.js';
+
+type Container = OrganizeDependencies;
+
+/** Stop work this long before Lambda's deadline, so a retry starts clean instead of a kill mid-copy. */
+const DEADLINE_MARGIN_MS = 1500;
+
+let container: Container | undefined;
+
+/** Built once per Lambda container (cold start): configuration, S3 client, the warm exiftool. */
+export function createContainer(environment: NodeJS.ProcessEnv): Container {
+  const configuration = loadConfiguration(environment);
+  return createDependencies(configuration, createLogger({ level: configuration.logLevel }));
+}
+
+/**
+ * The Lambda entry point: S3 `ObjectCreated` notifications (every record) and S3 Batch Operations
+ * invocations. Permanent problems are logged and skipped; transient ones make the invocation
+ * fail so Lambda retries it and, after the retries, keeps it in the on-failure destination.
+ */
+export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
+  container ??= createContainer(process.env);
+  const { logger } = container;
+  const signal = deadlineSignal(context);
+
+  let parsed;
+  try {
+    parsed = parseEvent(event);
+  } catch (error) {
+    if (!(error instanceof MalformedEventError)) throw error;
+    // Retrying cannot fix it; log it whole enough to investigate and finish.
+    logger.error('malformed event ignored', { error, event: JSON.stringify(event)?.slice(0, 2000) });
+    return { ignored: true, reason: error.message };
+  }
+  if (parsed.kind === 's3-test-event') {
+    logger.info('s3:TestEvent received: the notification is wired up');
+    return { ignored: true, reason: 's3:TestEvent' };
+  }
+  if (parsed.kind === 'batch-operations') return handleBatch(parsed.invocation, container, signal);
+
+  for (const skipped of parsed.skipped) logger.warn('record skipped', { record: skipped.index, reason: skipped.reason });
+  const settled = await organizeMany(parsed.objects, container, { signal });
+  await pingWebhook(container, settled);
+  const failed = settled.filter((item) => item.error);
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} of ${settled.length} objects failed (retrying will redo only these): ` +
+        failed.map((item) => `s3://${item.reference.bucket}/${item.reference.key}: ${item.error!.message}`).join('; '),
+    );
+  }
+  return summarize(settled);
+}
+
+async function handleBatch(invocation: BatchInvocation, current: Container, signal: AbortSignal | undefined) {
+  const runnable = invocation.tasks.flatMap((task) => (task.object ? [task.object] : []));
+  const settled = await organizeMany(runnable, current, signal ? { signal } : {});
+  const byObject = new Map(settled.map((item) => [item.reference, item]));
+  await pingWebhook(current, settled);
+  return {
+    invocationSchemaVersion: invocation.invocationSchemaVersion,
+    treatMissingKeysAs: 'PermanentFailure',
+    invocationId: invocation.invocationId,
+    results: invocation.tasks.map((task) => {
+      if (!task.object) return { taskId: task.taskId, resultCode: 'PermanentFailure', resultString: task.problem ?? 'bad task' };
+      const item = byObject.get(task.object)!;
+      if (item.error) return { taskId: task.taskId, resultCode: 'TemporaryFailure', resultString: item.error.message.slice(0, 1024) };
+      const outcome = item.outcome!;
+      if (outcome.status === 'organized') return { taskId: task.taskId, resultCode: 'Succeeded', resultString: outcome.target };
+      // Objects gone or unsupported will not change on retry; own output is simply not ours to do.
+      const resultCode = isPermanentFailure(outcome.reason) ? 'PermanentFailure' : 'Succeeded';
+      return { taskId: task.taskId, resultCode, resultString: `skipped: ${outcome.reason}` };
+    }),
+  };
+}
+
+async function pingWebhook(current: Container, settled: readonly Settled[]) {
+  const url = current.configuration.webhookUrl;
+  const organized = settled.flatMap((item) => (item.outcome?.status === 'organized' && item.outcome.copied ? [item.outcome] : []));
+  if (!url || organized.length === 0) return;
+  await notifyWebhook({
+    url,
+    logger: current.logger,
+    body: { event: 'photos.organized', count: organized.length, objects: organized.map(({ source, target, captureDate }) => ({ source, target, captureDate })) },
+  });
+}
+
+function summarize(settled: readonly Settled[]) {
+  const organized = settled.filter((item) => item.outcome?.status === 'organized').length;
+  return { organized, skipped: settled.length - organized };
+}
+
+function deadlineSignal(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): AbortSignal | undefined {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  return AbortSignal.timeout(Math.max(1, remaining - DEADLINE_MARGIN_MS));
+}
+
+/** For tests: forget the container so the next invocation is a cold start. */
+export async function resetContainer(): Promise<void> {
+  await container?.metadataReader.close();
+  container = undefined;
+}

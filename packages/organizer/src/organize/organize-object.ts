@@ -1,0 +1,151 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
+import { formatWallClock } from '../core/date-policy/date-value.js';
+import { readFailureAction } from '../core/failure-policy.js';
+import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
+import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { planObject, skipBeforeRead } from '../core/plan.js';
+import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
+import type { Logger } from '../lambda/logger.js';
+import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
+import { headSource } from '../s3/head-object.js';
+import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
+import { placeCopy } from '../s3/place-copy.js';
+import { writeSidecar } from '../s3/sidecar.js';
+import type { Configuration } from '../settings/configuration.js';
+
+/** What happened to one object; logged as one JSON line and returned. */
+export type Outcome =
+  | {
+      readonly status: 'organized';
+      /** `s3://bucket/key` of the source. */
+      readonly source: string;
+      /** `s3://bucket/key` of the copy. */
+      readonly target: string;
+      readonly targetKey: string;
+      /** false when an identical copy was already there (repeated event, re-run). */
+      readonly copied: boolean;
+      /** `YYYY-MM-DDTHH:MM:SS[±HH:MM]`, null when undated. */
+      readonly captureDate: string | null;
+      readonly dateSource: CaptureDateDecision['dateSource'];
+      /** Bytes of the source. */
+      readonly size: number;
+      /** Bytes fetched to read the metadata. */
+      readonly bytesFetched: number;
+      /** Ranged GETs made to read the metadata (retries included). */
+      readonly requests: number;
+      /** Wall-clock milliseconds for the whole object. */
+      readonly ms: number;
+      readonly moved: boolean;
+      /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
+      readonly metadataError?: string;
+    }
+  | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
+
+/** What organizing needs; built once per container (`createDependencies`). */
+export interface OrganizeDependencies {
+  readonly client: S3Client;
+  readonly configuration: Configuration;
+  readonly metadataReader: MetadataReader;
+  readonly logger: Logger;
+}
+
+export interface OrganizeOptions {
+  /** Decide and report, write nothing. */
+  readonly dryRun?: boolean;
+  /** Aborts the work (the invocation's deadline). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Files one object under its capture date: S3 facts (HEAD), metadata (exiftool over Range
+ * requests), the core's plan, then the plan carried out by the S3 adapters (copy without ever
+ * overwriting, sidecar, move).
+ *
+ * @returns `organized` or `skipped` (permanent reasons, logged).
+ * @throws what a retry may fix (S3 faults, an abort): Lambda retries the event.
+ * @example
+ * const outcome = await organizeObject({ bucket: 'in', key: 'IMG_1.JPG' }, createDependencies(configuration, logger));
+ */
+export async function organizeObject(reference: ObjectReference, dependencies: OrganizeDependencies, options: OrganizeOptions = {}): Promise<Outcome> {
+  const started = performance.now();
+  const { client, configuration, logger } = dependencies;
+  const source = objectUrl(reference);
+  const skip = (reason: SkipReason, detail?: string): Outcome => {
+    const outcome: Outcome = { status: 'skipped', source, reason, ...(detail ? { detail } : {}) };
+    logger.info('skipped', { ...outcome });
+    return outcome;
+  };
+
+  const outOfScope = scopeSkipReason(reference, configuration);
+  if (outOfScope) return skip(outOfScope);
+  const facts = await headSource(client, reference, options.signal);
+  if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  const early = skipBeforeRead(facts);
+  if (early?.action === 'skip') return skip(early.reason, early.detail);
+
+  // Nothing to read in an empty object; exiftool failures leave the file undated, not lost.
+  let metadata: ExtractedMetadata = NO_METADATA;
+  let stats = { bytesFetched: 0, requests: 0 };
+  let metadataError: string | undefined;
+  if (facts.object.size > 0) {
+    try {
+      const read = await dependencies.metadataReader.read({ client, ...facts.object }, options.signal);
+      metadata = read.result;
+      stats = read.stats;
+    } catch (error) {
+      const failure = readFailureAction(readFailureKind(error), { aborted: options.signal?.aborted === true });
+      if (failure.action === 'skip') return skip(failure.reason, failure.detail);
+      if (failure.action === 'retry') throw error;
+      metadataError = `${(error as Error).name}: ${(error as Error).message}`;
+      logger.warn('metadata unreadable, filing by name or as undated', { source, error: metadataError });
+    }
+  }
+
+  const plan = planObject(facts, { metadata, error: metadataError }, configuration);
+  if (plan.action === 'skip') return skip(plan.reason, plan.detail);
+  const { decision } = plan;
+  const placed = options.dryRun
+    ? { key: plan.targetKey, copied: false }
+    : await placeCopy({
+        client,
+        source: facts.object,
+        destinationBucket: configuration.destinationBucket,
+        targetKey: plan.targetKey,
+        contentHeaders: facts.contentHeaders,
+        userMetadata: plan.userMetadata,
+        multipartThresholdBytes: configuration.multipartThresholdBytes,
+        partSizeBytes: configuration.multipartPartSizeBytes,
+        signal: options.signal,
+      });
+  if (!options.dryRun && plan.sidecar) {
+    await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+  }
+  const moved =
+    !options.dryRun && plan.deleteSource
+      ? await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key })
+      : false;
+
+  const outcome: Outcome = {
+    status: 'organized',
+    source,
+    target: objectUrl({ bucket: configuration.destinationBucket, key: placed.key }),
+    targetKey: placed.key,
+    copied: placed.copied,
+    captureDate: decision.dated ? formatWallClock(decision.captureDate) : null,
+    dateSource: decision.dateSource,
+    size: facts.object.size,
+    bytesFetched: stats.bytesFetched,
+    requests: stats.requests,
+    ms: Math.round(performance.now() - started),
+    moved,
+    ...(metadataError ? { metadataError } : {}),
+  };
+  logger.info(options.dryRun ? 'planned' : 'organized', {
+    ...outcome,
+    ...(decision.dated ? { dateTag: decision.tag } : {}),
+    ...(decision.rejected.length > 0 ? { rejectedDates: decision.rejected } : {}),
+    ...(metadata.warnings.length > 0 ? { exiftoolWarnings: metadata.warnings.slice(0, 5) } : {}),
+  });
+  return outcome;
+}

@@ -1,0 +1,108 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
+
+export interface CopyRequest {
+  readonly client: S3Client;
+  /** The version to copy; the copy happens only while the source still has this ETag. */
+  readonly source: PinnedObject;
+  readonly bucket: string;
+  readonly key: string;
+  /** Headers that describe the content (Content-Type, Cache-Control, ...), carried over. */
+  readonly contentHeaders: ContentHeaders;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Sources of at least this many bytes are copied with UploadPartCopy (CopyObject's limit is 5 GiB). */
+  readonly multipartThresholdBytes: number;
+  /** Bytes per UploadPartCopy part (5 MiB to 5 GiB). */
+  readonly partSizeBytes: number;
+  /** Parts copied at once. @default 4 */
+  readonly partConcurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** `x-amz-copy-source`: bucket/key URL-encoded (slashes kept), with the version when known. */
+export function copySource(source: Pick<PinnedObject, 'bucket' | 'key' | 'versionId'>): string {
+  const key = source.key.split('/').map(encodeURIComponent).join('/');
+  return `${source.bucket}/${key}${source.versionId ? `?versionId=${encodeURIComponent(source.versionId)}` : ''}`;
+}
+
+/**
+ * Copies server-side, never overwriting: `If-None-Match: *` makes S3 refuse (412/409) when the key
+ * exists, and `x-amz-copy-source-if-match` refuses a source that changed since we read it.
+ * Objects at or above the threshold go through UploadPartCopy (parts in parallel); a failed
+ * multipart copy is aborted so no parts are left behind.
+ */
+export async function copyObject(request: CopyRequest): Promise<void> {
+  const { client, source, signal } = request;
+  const common = {
+    Bucket: request.bucket,
+    Key: request.key,
+    ...request.contentHeaders,
+    Metadata: { ...request.metadata },
+  };
+  if (source.size < request.multipartThresholdBytes) {
+    await client.send(
+      new CopyObjectCommand({
+        ...common,
+        CopySource: copySource(source),
+        CopySourceIfMatch: source.eTag || undefined,
+        MetadataDirective: 'REPLACE',
+        IfNoneMatch: '*',
+      }),
+      { abortSignal: signal },
+    );
+    return;
+  }
+
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand(common), { abortSignal: signal });
+  if (!UploadId) throw new Error(`CreateMultipartUpload for ${request.key} returned no UploadId`);
+  try {
+    const partSize = request.partSizeBytes;
+    const partCount = Math.ceil(source.size / partSize);
+    const parts: { PartNumber: number; ETag: string }[] = new Array(partCount);
+    let next = 0;
+    const worker = async () => {
+      while (next < partCount) {
+        const index = next++;
+        const first = index * partSize;
+        const last = Math.min(source.size, first + partSize) - 1;
+        const result = await client.send(
+          new UploadPartCopyCommand({
+            Bucket: request.bucket,
+            Key: request.key,
+            UploadId,
+            PartNumber: index + 1,
+            CopySource: copySource(source),
+            CopySourceIfMatch: source.eTag || undefined,
+            CopySourceRange: `bytes=${first}-${last}`,
+          }),
+          { abortSignal: signal },
+        );
+        const eTag = result.CopyPartResult?.ETag;
+        if (!eTag) throw new Error(`UploadPartCopy part ${index + 1} of ${request.key} returned no ETag`);
+        parts[index] = { PartNumber: index + 1, ETag: eTag };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(request.partConcurrency ?? 4, partCount) }, worker));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: request.bucket,
+        Key: request.key,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+        IfNoneMatch: '*',
+      }),
+      { abortSignal: signal },
+    );
+  } catch (error) {
+    // Best effort: a lifecycle rule for incomplete uploads (infra) catches what this misses.
+    await client.send(new AbortMultipartUploadCommand({ Bucket: request.bucket, Key: request.key, UploadId })).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import type { ObjectFacts, ObjectReference } from '../core/object-reference.js';
+import type { ExistingObject } from '../core/same-content.js';
+
+/**
+ * HEADs the source (the event's version when it named one) and returns what the plan needs, or
+ * undefined when the object is gone (404).
+ *
+ * @throws the SDK's error for anything but 404 (S3 trouble: Lambda retries).
+ */
+export async function headSource(client: S3Client, reference: ObjectReference, signal?: AbortSignal): Promise<ObjectFacts | undefined> {
+  const head = await headOrUndefined(client, { bucket: reference.bucket, key: reference.key, versionId: reference.versionId }, signal);
+  if (!head) return undefined;
+  const versionId = reference.versionId ?? (head.VersionId && head.VersionId !== 'null' ? head.VersionId : undefined);
+  return {
+    object: { bucket: reference.bucket, key: reference.key, versionId, size: head.ContentLength ?? 0, eTag: head.ETag ?? '' },
+    lastModified: head.LastModified,
+    userMetadata: head.Metadata,
+    contentHeaders: {
+      ContentType: head.ContentType,
+      CacheControl: head.CacheControl,
+      ContentDisposition: head.ContentDisposition,
+      ContentEncoding: head.ContentEncoding,
+      ContentLanguage: head.ContentLanguage,
+    },
+  };
+}
+
+/**
+ * HEADs a key that may be there (a collision candidate, a copy to verify).
+ *
+ * @throws the SDK's error for anything but 404.
+ */
+export async function headExisting(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<ExistingObject | undefined> {
+  const head = await headOrUndefined(client, { bucket, key, versionId: undefined }, signal);
+  return head ? { size: head.ContentLength, eTag: head.ETag, userMetadata: head.Metadata } : undefined;
+}
+
+async function headOrUndefined(
+  client: S3Client,
+  target: { readonly bucket: string; readonly key: string; readonly versionId: string | undefined },
+  signal: AbortSignal | undefined,
+): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await client.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key, VersionId: target.versionId }), { abortSignal: signal });
+  } catch (error) {
+    if (s3ErrorKind(error) === 'not-found') return undefined;
+    throw error;
+  }
+}
