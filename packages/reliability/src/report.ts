@@ -43,7 +43,8 @@ export function coverageGaps(soaks: readonly SoakResult[]): string[] {
 /** The numbers that must be 0. */
 export function verdict(figures: ReliabilityFigures) {
   const { soaks, hostile } = figures;
-  const hostileUndecided = hostile.results.filter((result) => result.outcome === 'none' || result.outcome === 'failed' || result.timedOut).length;
+  // An uploaded input must end filed or rejected; an event alone (no object) may also end as a function error that names it.
+  const hostileUndecided = hostile.results.filter((result) => result.outcome === 'none' || result.timedOut || (result.outcome === 'failed' && (result.key !== undefined || !result.detail.trim()))).length;
   return {
     lost: sum(soaks, (soak) => soak.lost.length + soak.mismatched.length) + hostileUndecided,
     overwritten: sum(soaks, (soak) => soak.overwritten.length + soak.sidecarsOverwritten.length),

@@ -480,6 +480,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         ...bytes.duplicated.slice(0, 6).map((line) => line.split(' #')[0]!),
         ...collisionProblems.slice(0, 4).map((line) => line.split(' -> ')[0]!),
         ...unverifiedSkips.slice(0, 4).map((line) => line.slice(line.indexOf(': ') + 2)),
+        ...failureQueue.slice(0, 4).map((failure) => failure.source),
       ]),
     ];
     for (const key of problemKeys) {
