@@ -48,8 +48,8 @@ const security = soakOnly ? [] : [await runSecurityCheck('random-access'), await
 const figures = { soaks, hostile, security, shellUses: shellUsesInSource() };
 const command = `pnpm --filter @photo-organizer/reliability run reliability ${argv.join(' ')}`.trim();
 // A shortened run prints its tables but leaves results/latest.* to full runs.
-const full = argv.length === 0;
-const markdown = full ? await writeResults(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results'), figures, 'make reliability') : renderMarkdown(figures, new Date(), command);
+const full = !soakOnly && option('--uploads') === undefined && option('--seeds') === undefined;
+const markdown = full ? await writeResults(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results'), figures, argv.length === 0 ? 'make reliability' : command) : renderMarkdown(figures, new Date(), command);
 console.log(markdown);
 const result = verdict(figures);
 const bad = Object.entries(result).filter(([, count]) => count > 0);

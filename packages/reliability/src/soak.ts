@@ -116,7 +116,10 @@ export interface SoakResult {
   /** Collisions that did not end as two copies, `name.ext` and `name-<n>.ext`. */
   readonly collisionProblems: readonly string[];
   readonly orphanMultipartUploads: number;
+  /** Multipart uploads left on the server whose id the function used but never sent an abort for. */
   readonly orphansWithoutAbort: number;
+  /** Multipart uploads left on the server whose id the function never saw (a fault cut off the CreateMultipartUpload answer). */
+  readonly orphansUnknownToFunction: number;
   readonly multipartCopies: number;
   readonly hung: number;
   readonly timeouts: number;
@@ -466,9 +469,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // function at least tried to abort each (s3rver answers 405 to AbortMultipartUpload).
     const uploadsDir = path.join(s3.directory, 'library', '._S3rver_uploads');
     const orphanIds = await readdir(uploadsDir).catch(() => [] as string[]);
-    const aborted = new Set(
-      proxy.requests.filter((request) => request.method === 'DELETE' && request.path.includes('uploadId=')).map((request) => new URL(request.path, 'http://x').searchParams.get('uploadId')),
-    );
+    const uploadIdOf = (requestPath: string) => new URL(requestPath, 'http://x').searchParams.get('uploadId');
+    const aborted = new Set(proxy.requests.filter((request) => request.method === 'DELETE' && request.path.includes('uploadId=')).map((request) => uploadIdOf(request.path)));
+    // An upload whose CreateMultipartUpload answer a fault cut off: the function never saw its id, so
+    // only the bucket's lifecycle rule (AbortIncompleteMultipartUpload, infra) can remove it.
+    const known = new Set(proxy.requests.filter((request) => request.path.includes('uploadId=')).map((request) => uploadIdOf(request.path)));
     const faults = { ...proxy.stats.faults };
 
     const describe = (version: LedgerVersion) => `${version.key} #${version.sequence} (${version.origin}, ${version.size} bytes, md5 ${version.md5})`;
@@ -538,7 +543,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       copiedNotMoved: bytes.copiedNotMoved,
       collisionProblems,
       orphanMultipartUploads: orphanIds.length,
-      orphansWithoutAbort: orphanIds.filter((id) => !aborted.has(id)).length,
+      orphansWithoutAbort: orphanIds.filter((id) => known.has(id) && !aborted.has(id)).length,
+      orphansUnknownToFunction: orphanIds.filter((id) => !known.has(id)).length,
       multipartCopies: interposer.stats.requests.CreateMultipartUpload,
       // An invocation Lambda had to kill at its timeout hung; so did a delivery still running at the deadline.
       hung: (finished ? 0 : 1) + pipeline.runtime.stats.timeouts,
