@@ -116,6 +116,13 @@ export function damagedCorpusCases(): HostileCase[] {
     .map((row) => ({ name: `corpus ${row['path']} [${row['tags']}]`, key: `corpus/${path.basename(row['path']!)}`, file: path.join(corpus, row['path']!) }));
 }
 
+/**
+ * The function's default exiftool timeout (`EXIFTOOL_TIMEOUT_MS`, packages/organizer/src/settings/configuration.ts).
+ * The suite runs exiftool with 5 s so slow inputs finish quickly; the deflate bomb runs again with this one,
+ * because how much memory exiftool takes depends on how long it may inflate.
+ */
+export const PRODUCTION_EXIFTOOL_TIMEOUT_MS = 20_000;
+
 /** Where the DjVu cases' perl payloads would write: `${PERL_MARKER}-<extension>-<n>`. */
 export const PERL_MARKER = path.join(tmpdir(), `po-perl-payload-${process.pid}`);
 

@@ -10,6 +10,8 @@ export interface ReliabilityFigures {
   /** One soak per seed (move mode and sidecars on in some of them). */
   readonly soaks: readonly SoakResult[];
   readonly hostile: HostileReport;
+  /** The deflate bomb alone, with the function's default exiftool timeout (full run only). */
+  readonly bombAtDefaultTimeout?: HostileReport;
   readonly security: readonly SecurityReport[];
   readonly shellUses: readonly { file: string; line: number; text: string }[];
 }
@@ -57,7 +59,7 @@ export function verdict(figures: ReliabilityFigures) {
     unexplainedFailures: sum(soaks, (soak) => soak.failureQueue.filter((failure) => !failure.reason.trim()).length),
     injections: figures.security.reduce((total, report) => total + report.markerFilesCreated.length, 0) + figures.shellUses.length + hostile.markersCreated.length,
     unsafeLandings: hostile.unsafeLandings.length,
-    overMemory: hostile.peakRssBytes > hostile.memorySizeMb * MB || soaks.some((soak) => soak.peakRssBytes > soak.memorySizeMb * MB) ? 1 : 0,
+    overMemory: [hostile, ...(figures.bombAtDefaultTimeout ? [figures.bombAtDefaultTimeout] : [])].filter((report) => report.peakRssBytes > report.memorySizeMb * MB).length + soaks.filter((soak) => soak.peakRssBytes > soak.memorySizeMb * MB).length,
     coverageGaps: coverageGaps(soaks).length,
   };
 }
@@ -110,6 +112,9 @@ export function renderMarkdown(figures: ReliabilityFigures, when = new Date(), c
     ['slowest bad input / function timeout', `${Math.max(...hostile.results.map((result) => result.durationMs))} ms / ${hostile.timeoutMs} ms`],
     ['peak RSS (worker + exiftool) soak / bad inputs / configured', `${(Math.max(...soaks.map((soak) => soak.peakRssBytes)) / MB).toFixed(0)} MB / ${(hostile.peakRssBytes / MB).toFixed(0)} MB / ${hostile.memorySizeMb} MB`],
     ['Lambda workers for all bad inputs (1 = the process survived every one)', hostile.workers],
+    ...(figures.bombAtDefaultTimeout
+      ? [[`deflate bomb with the default exiftool timeout (${figures.bombAtDefaultTimeout.exiftoolTimeoutMs} ms): outcome, time, peak RSS`, `${figures.bombAtDefaultTimeout.results[0]?.outcome} ${figures.bombAtDefaultTimeout.results[0]?.detail.slice(0, 100)}, ${figures.bombAtDefaultTimeout.results[0]?.durationMs} ms, ${(figures.bombAtDefaultTimeout.results[0]!.maxRssBytes / MB).toFixed(0)} MB of ${figures.bombAtDefaultTimeout.memorySizeMb} MB`] as [string, string]]
+      : []),
     ['exiftool command lines seen (random-access + stream)', figures.security.map((report) => report.commandLines.filter((argv) => path.basename(argv[0] ?? '') === 'perl').length).join(' + ')],
     ['code that ran from a key or a file (marker files) / shell uses in source', `${figures.security.reduce((total, report) => total + report.markerFilesCreated.length, 0) + hostile.markersCreated.length} / ${figures.shellUses.length}`],
     ['copies that landed outside their date folder (`..`, `.`, NUL, leading `/`)', hostile.unsafeLandings.length],
