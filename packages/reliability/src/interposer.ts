@@ -1,5 +1,6 @@
 /**
- * What the soak does between the function and S3, through the fault proxy's `intercept` hook:
+ * What the soak does between the function and S3, through the fault proxy's `chooseFault` and
+ * `beforeForward` hooks:
  * faults on every request kind, whole requests failed on every SDK attempt (so the invocation
  * fails and Lambda's async retry runs it again), and the user's own writes (re-uploads, deletes)
  * timed against the function's requests for that key.
@@ -12,7 +13,7 @@ export const FAULT_KINDS: readonly FaultKind[] = ['slowdown', 'internal', 'reset
 
 /** A user action fired by the function's first request of one kind for a key. */
 export interface Trigger {
-  /** The request kind that fires it (on the source bucket, for this key). */
+  /** The request kind that fires it (on the source bucket, for this key), when it reaches S3 (not when a fault answers it). */
   readonly on: RequestKind;
   /** Hold the function's request until the action is done (interposes exactly), or fire and forget after `delayMs`. */
   readonly hold: boolean;
@@ -49,18 +50,10 @@ export function makeInterposer(options: InterposerOptions) {
     return tracked;
   };
 
-  async function intercept(request: { method: string; path: string; headers: IncomingHttpHeaders }): Promise<FaultKind | 'pass'> {
+  /** The fault proxy's `chooseFault`: counts the request and picks its fault, if any. */
+  function chooseFault(request: { method: string; path: string; headers: IncomingHttpHeaders }): FaultKind | 'pass' {
     const kind = requestKind(request.method, request.path, request.headers);
     stats.requests[kind]++;
-    const key = keyInBucket(request.path, options.sourceBucket);
-    const trigger = key === undefined ? undefined : triggers.get(key);
-    if (armed && trigger && trigger.on === kind) {
-      triggers.delete(key!);
-      stats.triggersFired++;
-      const run = track(new Promise<void>((resolve) => setTimeout(resolve, trigger.delayMs)).then(trigger.action));
-      if (trigger.hold) await run;
-    }
-
     // `amz-sdk-request: attempt=N; max=M` and `amz-sdk-invocation-id` come from the SDK's retry
     // middleware: failing attempts 1..M of one invocation id makes the SDK give up on that request.
     const attempt = /attempt=(\d+);\s*max=(\d+)/.exec(String(request.headers['amz-sdk-request'] ?? ''));
@@ -85,8 +78,20 @@ export function makeInterposer(options: InterposerOptions) {
     return 'pass';
   }
 
+  /** The fault proxy's `beforeForward`: fires the user's action armed for this request's key, holding the request if asked. */
+  async function beforeForward(request: { method: string; path: string; headers: IncomingHttpHeaders }): Promise<void> {
+    const key = keyInBucket(request.path, options.sourceBucket);
+    const trigger = key === undefined ? undefined : triggers.get(key);
+    if (!armed || !trigger || trigger.on !== requestKind(request.method, request.path, request.headers)) return;
+    triggers.delete(key!);
+    stats.triggersFired++;
+    const run = track(new Promise<void>((resolve) => setTimeout(resolve, trigger.delayMs)).then(trigger.action));
+    if (trigger.hold) await run;
+  }
+
   return {
-    intercept,
+    chooseFault,
+    beforeForward,
     stats,
     /** Arms `trigger` for `key` (replacing any earlier one). */
     arm(key: string, trigger: Trigger) {

@@ -291,8 +291,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     rareFaultProbability: options.rareFaultProbability ?? 0.25,
     hardFailureRate: options.hardFailureRate ?? 0.05,
   });
-  // function -> fault proxy (+ the interposer) -> S3 (test-kit's local S3 makes writes visible atomically, as S3 does)
-  const proxy = await startFaultProxy({ target: s3.endpoint, intercept: interposer.intercept, slowFirstByteMs: 1500 });
+  // function -> fault proxy (faults and the user's actions from the interposer) -> S3 (test-kit's local S3 makes writes visible atomically, as S3 does)
+  const proxy = await startFaultProxy({ target: s3.endpoint, chooseFault: interposer.chooseFault, beforeForward: interposer.beforeForward, slowFirstByteMs: 1500 });
   const delivery = makeDelivery(options.reorderRate ?? 0.1, seed);
   const memorySizeMb = LAMBDA_MEMORY_MB;
   const pipeline = await startLocalPipeline({
