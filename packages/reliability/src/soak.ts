@@ -116,7 +116,11 @@ export interface SoakResult {
   /** Collisions that did not end as two copies, `name.ext` and `name-<n>.ext`. */
   readonly collisionProblems: readonly string[];
   readonly orphanMultipartUploads: number;
-  /** Multipart uploads left on the server whose id the function used but never sent an abort for. */
+  /**
+   * Multipart uploads left on the server whose id the function used but never aborted: a copy cut
+   * off by a fault keeps its upload so the retry can resume it (organizer's resumable copy); one no
+   * retry resumed is left to the bucket's AbortIncompleteMultipartUpload lifecycle rule.
+   */
   readonly orphansWithoutAbort: number;
   /** Multipart uploads left on the server whose id the function never saw (a fault cut off the CreateMultipartUpload answer). */
   readonly orphansUnknownToFunction: number;
