@@ -37,7 +37,7 @@ const RARE: ReadonlySet<RequestKind> = new Set(['CreateMultipartUpload', 'Comple
 export function makeInterposer(options: InterposerOptions) {
   const random = seededRandom(options.seed ^ 0x1f2e3d);
   const zero = () => Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, 0])) as Record<RequestKind, number>;
-  const stats = { requests: zero(), faults: zero(), hardFailedRequests: zero(), hardFaults: 0, triggersFired: 0 };
+  const stats = { requests: zero(), faults: zero(), hardFailedRequests: zero(), hardFaults: 0, triggersFired: 0, unconditionalCopies: 0 };
   const triggers = new Map<string, Trigger>();
   /** SDK invocation ids being failed on every attempt. */
   const failing = new Set<string>();
@@ -54,6 +54,7 @@ export function makeInterposer(options: InterposerOptions) {
   function chooseFault(request: { method: string; path: string; headers: IncomingHttpHeaders }): FaultKind | 'pass' {
     const kind = requestKind(request.method, request.path, request.headers);
     stats.requests[kind]++;
+    if ((kind === 'COPY' || kind === 'UploadPartCopy') && request.headers['x-amz-copy-source-if-match'] === undefined) stats.unconditionalCopies++;
     // `amz-sdk-request: attempt=N; max=M` and `amz-sdk-invocation-id` come from the SDK's retry
     // middleware: failing attempts 1..M of one invocation id makes the SDK give up on that request.
     const attempt = /attempt=(\d+);\s*max=(\d+)/.exec(String(request.headers['amz-sdk-request'] ?? ''));

@@ -78,6 +78,12 @@ export interface ByteVerdict {
   readonly lost: readonly LedgerVersion[];
   /** Versions with more than one copy in the library (same source key, same bytes). */
   readonly duplicated: readonly string[];
+  /**
+   * Of those, the ones where a copy holds other bytes than its `source-etag` names: a copy that read
+   * its source while a re-upload rewrote it. S3 copies one version atomically, so when every copy
+   * request carried `x-amz-copy-source-if-match` this is the store's doing, not the function's.
+   */
+  readonly duplicatedByCopySourceRace: readonly string[];
   /** Library copies that match no version ever uploaded under the key their metadata names. */
   readonly mismatched: readonly string[];
   /** Move mode: versions copied to the library whose source is still there (the move did not finish). */
@@ -102,10 +108,14 @@ export function judgeByBytes(ledger: Ledger, sourceNow: ReadonlyMap<string, stri
 
   const fates = new Map<LedgerVersion, VersionFate>();
   const duplicated: string[] = [];
+  const duplicatedByCopySourceRace: string[] = [];
   let copiedNotMoved = 0;
   for (const version of ledger.versions) {
     const here = inLibrary(version);
-    if (here.length > 1) duplicated.push(`${version.key} #${version.sequence} -> ${here.map(describeCopy).join(', ')}`);
+    if (here.length > 1) {
+      const line = `${version.key} #${version.sequence} -> ${here.map(describeCopy).join(', ')}`;
+      (here.some((copy) => describeCopy(copy) !== copy.key) ? duplicatedByCopySourceRace : duplicated).push(line);
+    }
     if (here.length > 0) {
       fates.set(version, here[0]!.key.startsWith('undated/') ? 'in-library-undated' : 'in-library');
       if (move && inSource(version)) copiedNotMoved++;
@@ -135,6 +145,7 @@ export function judgeByBytes(ledger: Ledger, sourceNow: ReadonlyMap<string, stri
     counts,
     lost: ledger.versions.filter((version) => fates.get(version) === 'lost'),
     duplicated,
+    duplicatedByCopySourceRace,
     mismatched,
     copiedNotMoved,
   };

@@ -99,8 +99,12 @@ export interface SoakResult {
   readonly destinationObjects: number;
   /** Versions neither in the library byte-identical nor in the source, for no reason S3 confirms. */
   readonly lost: readonly string[];
-  /** Versions with more than one copy in the library. */
+  /** Versions with more than one copy in the library (copy-source races apart, unless a copy was unconditional). */
   readonly duplicated: readonly string[];
+  /** Duplicates made by a copy that read its source mid-rewrite although it was conditional on the source's ETag (see ledger.ts). */
+  readonly duplicatedByCopySourceRace: readonly string[];
+  /** CopyObject / UploadPartCopy requests the function sent without `x-amz-copy-source-if-match`. */
+  readonly unconditionalCopies: number;
   /** Library copies whose bytes match no version uploaded under the key their metadata names. */
   readonly mismatched: readonly string[];
   /** Photo keys in the library created more than once. */
@@ -487,6 +491,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       ...new Set([
         ...bytes.lost.slice(0, 6).map((version) => version.key),
         ...bytes.duplicated.slice(0, 6).map((line) => line.split(' #')[0]!),
+        ...bytes.duplicatedByCopySourceRace.slice(0, 3).map((line) => line.split(' #')[0]!),
         ...collisionProblems.slice(0, 4).map((line) => line.split(' -> ')[0]!),
         ...unverifiedSkips.slice(0, 4).map((line) => line.slice(line.indexOf(': ') + 2)),
         ...failureQueue.slice(0, 4).map((failure) => failure.source),
@@ -538,7 +543,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       sourceObjects: sourceNow.size,
       destinationObjects: library.photos.length + library.sidecars.length + library.other.length,
       lost: bytes.lost.map(describe),
-      duplicated: bytes.duplicated,
+      // A copy-source race counts against the function only if it ever copied without a condition.
+      duplicated: interposer.stats.unconditionalCopies > 0 ? [...bytes.duplicated, ...bytes.duplicatedByCopySourceRace] : bytes.duplicated,
+      duplicatedByCopySourceRace: interposer.stats.unconditionalCopies > 0 ? [] : bytes.duplicatedByCopySourceRace,
+      unconditionalCopies: interposer.stats.unconditionalCopies,
       mismatched: bytes.mismatched,
       overwritten,
       sidecarsOverwritten,

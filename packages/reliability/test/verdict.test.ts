@@ -49,7 +49,8 @@ describe('the verdict by bytes', () => {
       ],
       false,
     );
-    expect(verdict.duplicated).toEqual([`d.jpg #1 -> 2001-01-01/d.jpg (bytes ${second}, source-etag says ${md5(ledger, 'd.jpg', 0)}), 2002-02-02/d.jpg`]);
+    expect(verdict.duplicated).toEqual([]);
+    expect(verdict.duplicatedByCopySourceRace).toEqual([`d.jpg #1 -> 2001-01-01/d.jpg (bytes ${second}, source-etag says ${md5(ledger, 'd.jpg', 0)}), 2002-02-02/d.jpg`]);
     expect(verdict.mismatched).toEqual(['2003-03-03/d.jpg (names source d.jpg)']);
     expect(verdict.counts).toMatchObject({ superseded: 1, 'in-library': 1 });
   });
