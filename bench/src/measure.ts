@@ -1,36 +1,7 @@
-// Measurement helpers: process-tree RSS from /proc, a byte-counting TCP hop, percentiles.
-import { readFileSync } from 'node:fs';
+// Measurement helpers: process-tree RSS (test-kit's process-tree, from /proc), a byte-counting TCP hop, percentiles.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-
-/** Every descendant of `pid` (children of children...), read from /proc/<pid>/task/<tid>/children. */
-function descendants(pid: number): number[] {
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const current = queue.pop()!;
-    let children = '';
-    try {
-      children = readFileSync(`/proc/${current}/task/${current}/children`, 'utf8');
-    } catch {
-      continue; // gone already
-    }
-    for (const child of children.trim().split(/\s+/).filter(Boolean).map(Number)) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-function rssKb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
+import { descendantPids, processTable, residentBytes } from '@photo-organizer/test-kit';
 
 export interface TreeSampler {
   /** Highest sum of RSS over `pid` and its descendants (perl/exiftool children included), in bytes. */
@@ -48,9 +19,9 @@ export function sampleTree(pid: number, intervalMs = 10): TreeSampler {
   let peak = 0;
   let peakChild = 0;
   const sample = () => {
-    let total = rssKb(pid);
-    for (const child of descendants(pid)) {
-      const rss = rssKb(child);
+    let total = residentBytes(pid) / 1024;
+    for (const child of descendantPids(processTable(), pid)) {
+      const rss = residentBytes(child) / 1024;
       total += rss;
       peakChild = Math.max(peakChild, rss);
     }

@@ -32,3 +32,18 @@ output "iam_role_policy_document" {
   description = "The function's inline IAM policy (JSON), for review."
   value       = module.photo_organizer.iam_role_policy_document
 }
+
+output "backfill" {
+  description = "What `photo-organizer backfill` needs: function, Batch Operations role, report bucket and prefix (null when batch_operations is disabled)."
+  value       = module.photo_organizer.backfill
+}
+
+output "eventbridge_rule_arn" {
+  description = "The EventBridge rule that triggers the function (null with the S3 notification trigger)."
+  value       = module.photo_organizer.eventbridge_rule_arn
+}
+
+output "s3_bucket_names_created" {
+  description = "The buckets this deployment created and manages (an existing bucket is never listed)."
+  value       = module.photo_organizer.s3_bucket_names_created
+}

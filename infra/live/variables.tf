@@ -1,29 +1,108 @@
 variable "region" {
-  description = "AWS region to deploy to."
+  description = "AWS region to deploy to (the source bucket's region). null: the provider's usual sources decide (AWS_REGION, AWS_DEFAULT_REGION, the profile's region in ~/.aws/config)."
   type        = string
-  default     = "eu-west-1"
+  default     = null
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
-    error_message = "region must be an AWS region name such as eu-west-1."
+    condition     = var.region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", coalesce(var.region, "-")))
+    error_message = "region must be null or an AWS region name such as eu-west-1."
   }
+}
+
+variable "source_bucket" {
+  description = "Bucket uploads arrive in (globally unique name). Created unless create_source_bucket = false."
+  type        = string
+}
+
+variable "create_source_bucket" {
+  description = "false: source_bucket already exists and is never changed; use trigger = { type = \"eventbridge\" } (see the module README)."
+  type        = bool
+  default     = true
+}
+
+variable "destination_bucket" {
+  description = "Bucket for the organized copies; null for one bucket with source_prefix/destination_prefix."
+  type        = string
+  default     = null
+}
+
+variable "create_destination_bucket" {
+  description = "false: destination_bucket already exists and is never changed."
+  type        = bool
+  default     = true
+}
+
+variable "versioning" {
+  description = "S3 versioning on the buckets the module creates (recoverable photos; noncurrent versions expire after noncurrent_version_expiration_days)."
+  type        = bool
+  default     = true
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days a noncurrent version is kept in the created buckets; null keeps them forever."
+  type        = number
+  default     = 30
+}
+
+variable "force_destroy" {
+  description = "DANGER: true lets `terraform destroy` delete the created buckets with every photo and every version in them."
+  type        = bool
+  default     = false
+}
+
+variable "trigger" {
+  description = "What invokes the function: { type = \"s3-notification\" | \"eventbridge\", extensions, filter_all_objects, replace_existing_notifications } (see the module README before using replace_existing_notifications)."
+  type = object({
+    type                           = optional(string)
+    extensions                     = optional(list(string))
+    filter_all_objects             = optional(bool)
+    replace_existing_notifications = optional(bool)
+  })
+  default = {}
+}
+
+variable "alarms" {
+  description = "CloudWatch alarms (on by default): { enabled, actions, email, period }; email subscribes an address (confirm the mail AWS sends)."
+  type = object({
+    enabled = optional(bool, true)
+    actions = optional(list(string), [])
+    email   = optional(string)
+    period  = optional(number, 300)
+  })
+  default = {}
+}
+
+variable "webhook_url_parameter" {
+  description = "SSM SecureString holding the webhook URL: { name, kms_key_arn (only for a customer-managed key) }."
+  type = object({
+    name        = string
+    kms_key_arn = optional(string)
+  })
+  default = null
+}
+
+variable "reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the function, so a bulk upload cannot take the account's whole concurrency; null: unreserved."
+  type        = number
+  default     = null
+}
+
+variable "permissions_boundary" {
+  description = "IAM permissions boundary ARN for the roles the module creates, if your account requires one."
+  type        = string
+  default     = null
+}
+
+variable "kms_key_arns" {
+  description = "Customer-managed KMS keys of SSE-KMS objects in the buckets (kms:Decrypt/GenerateDataKey through S3 only)."
+  type        = list(string)
+  default     = []
 }
 
 variable "name" {
   description = "Name of the function and prefix of the other resource names."
   type        = string
   default     = "photo-organizer"
-}
-
-variable "source_bucket" {
-  description = "Bucket to create for uploads (globally unique name)."
-  type        = string
-}
-
-variable "destination_bucket" {
-  description = "Bucket to create for the organized copies; null for one bucket with source_prefix/destination_prefix."
-  type        = string
-  default     = null
 }
 
 variable "source_prefix" {
@@ -36,18 +115,6 @@ variable "destination_prefix" {
   description = "Prefix of the organized copies (\"photos/\" in one-bucket mode)."
   type        = string
   default     = ""
-}
-
-variable "versioning" {
-  description = "Turn on S3 versioning (costs: every overwritten or deleted object is kept)."
-  type        = bool
-  default     = false
-}
-
-variable "force_destroy" {
-  description = "Let `terraform destroy` delete non-empty buckets."
-  type        = bool
-  default     = false
 }
 
 variable "architecture" {
@@ -114,22 +181,6 @@ variable "webhook_url" {
   type        = string
   default     = null
   sensitive   = true
-}
-
-variable "filter_all_objects" {
-  description = "Trigger on every object under source_prefix and let the function filter extensions case-insensitively (catches .Jpg; one short invocation per other object)."
-  type        = bool
-  default     = false
-}
-
-variable "alarms" {
-  description = "CloudWatch alarms on errors and on the failure queue: { enabled, actions, period }."
-  type = object({
-    enabled = optional(bool, false)
-    actions = optional(list(string), [])
-    period  = optional(number, 300)
-  })
-  default = {}
 }
 
 variable "batch_operations" {

@@ -52,21 +52,34 @@ describe('the module as written', () => {
     // Assess
     expect(suffixes).toContain('lower(extension)');
     expect(suffixes).toContain('upper(extension)');
-    expect(rule.for_each).toBe('${local.suffixes}');
+    expect(rule.for_each).toBe('${local.eventbridge ? [] : local.suffixes}');
     expect(only(rule.content as Block[]).filter_suffix).toContain('lambda_function.value');
   });
 
-  it('scopes the invoke permission to the source bucket ARN and the account', () => {
+  it('scopes the invoke permission to the source bucket ARN and the account, or to the EventBridge rule', () => {
     // Prepare
     const permission = only(module.resource.aws_lambda_permission?.this);
 
     // Assess
     expect(permission).toMatchObject({
-      principal: 's3.amazonaws.com',
+      principal: '${local.eventbridge ? "events.amazonaws.com" : "s3.amazonaws.com"}',
       action: 'lambda:InvokeFunction',
-      source_arn: '${aws_s3_bucket.this["source"].arn}',
-      source_account: '${local.account_id}',
+      source_arn: '${local.eventbridge ? local.eventbridge_rule_arn : local.source_bucket_arn}',
+      source_account: '${local.eventbridge ? null : local.account_id}',
     });
+  });
+
+  it('gives bucket settings only to the buckets it creates: every aws_s3_bucket* resource but the notification iterates created_buckets', () => {
+    // Prepare
+    const bucketTypes = Object.keys(module.resource).filter((type) => type.startsWith('aws_s3_bucket') && type !== 'aws_s3_bucket_notification');
+
+    // Assess
+    expect(bucketTypes.length).toBeGreaterThanOrEqual(7);
+    for (const type of bucketTypes) {
+      for (const block of Object.values(module.resource[type]!).flat()) expect(String(block.for_each), type).toMatch(/local\.created_buckets( : \{\})?\}$/);
+    }
+    // The notification (the one setting of an existing bucket the module can own) exists only when allowed.
+    expect(only(module.resource.aws_s3_bucket_notification?.this).count).toBe('${local.manage_notification ? 1 : 0}');
   });
 
   it('runs Node.js 22 or newer on arm64 by default', () => {
@@ -105,7 +118,7 @@ describe('the module as written', () => {
     // Assess
     expect(publicAccess).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     expect(only(ownership.rule as Block[])).toEqual({ object_ownership: 'BucketOwnerEnforced' });
-    expect(new Set(forEach)).toEqual(new Set(['${local.buckets}']));
+    expect(new Set(forEach)).toEqual(new Set(['${local.created_buckets}']));
   });
 
   it('pins Terraform and the AWS provider in both configurations', () => {
@@ -120,7 +133,7 @@ describe('the module as written', () => {
 
   it('gives every variable a type and a description, and prefixes every output by its resource', () => {
     // Prepare
-    const prefixes = ['s3_bucket_', 'lambda_', 'iam_role_', 'cloudwatch_', 'sqs_queue_', 'batch_operations_'];
+    const prefixes = ['s3_bucket_', 'lambda_', 'iam_role_', 'cloudwatch_', 'sqs_queue_', 'batch_operations_', 'eventbridge_', 'sns_topic_', 'backfill'];
 
     // Assess
     for (const configuration of [module, live]) {
@@ -130,6 +143,18 @@ describe('the module as written', () => {
       }
       for (const name of Object.keys(configuration.output)) expect(prefixes.some((prefix) => name.startsWith(prefix)), name).toBe(true);
     }
+  });
+
+  it('names the input in every validation message, as the user wrote it (source_bucket, trigger.type, ...)', () => {
+    // Assess
+    let validations = 0;
+    for (const [name, blocks] of Object.entries(module.variable)) {
+      for (const validation of (only(blocks).validation as Block[] | undefined) ?? []) {
+        validations += 1;
+        expect(String(validation.error_message), name).toContain(name);
+      }
+    }
+    expect(validations).toBeGreaterThan(20);
   });
 
   it('uses only resource types the checked-in provider schema covers', async () => {

@@ -12,6 +12,9 @@ import { startSchemaProvider } from '../tools/schema-provider.mjs';
 export const INFRA_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULE_DIRECTORY = join(INFRA_DIRECTORY, 'modules', 'photo-organizer');
 export const LIVE_DIRECTORY = join(INFRA_DIRECTORY, 'live');
+/** The roots a user copies (infra/examples/<name>), each with its own tests/<name>.tftest.hcl. */
+export const EXAMPLE_NAMES = ['new-buckets', 'existing-bucket-eventbridge', 'one-bucket-prefixes'] as const;
+export const exampleDirectory = (name: string) => join(INFRA_DIRECTORY, 'examples', name);
 export const TERRAFORM = process.env.TERRAFORM ?? '/usr/local/bin/terraform';
 export const TERRAFORM_MISSING = !existsSync(TERRAFORM);
 

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EXAMPLE_NAMES,
   INFRA_DIRECTORY,
   LIVE_DIRECTORY,
   MODULE_DIRECTORY,
@@ -9,6 +10,7 @@ import {
   TERRAFORM_MISSING,
   type Terraform,
   copyModule,
+  exampleDirectory,
   parseTestSummary,
   startTerraform,
 } from './terraform-harness.js';
@@ -30,7 +32,7 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
 
   it('finds every file formatted (terraform fmt -check)', async () => {
     // Act
-    const results = await Promise.all(['modules', 'live'].map((directory) => terraform.run(join(INFRA_DIRECTORY, directory), ['fmt', '-check', '-recursive', '-diff'])));
+    const results = await Promise.all(['modules', 'live', 'examples'].map((directory) => terraform.run(join(INFRA_DIRECTORY, directory), ['fmt', '-check', '-recursive', '-diff'])));
 
     // Assess
     for (const result of results) expect(result, result.stdout).toMatchObject({ exitCode: 0 });
@@ -39,6 +41,7 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
   it.each([
     ['the module', MODULE_DIRECTORY],
     ['the root configuration', LIVE_DIRECTORY],
+    ...EXAMPLE_NAMES.map((name) => [`the example ${name}`, exampleDirectory(name)]),
   ])('validates %s against the AWS provider schema', async (_name, directory) => {
     // Act
     const result = await terraform.initAndRun(directory, ['validate', '-json']);
@@ -52,6 +55,7 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
   it.each([
     ['the module', MODULE_DIRECTORY, 'tests/photo-organizer.tftest.hcl'],
     ['the root configuration', LIVE_DIRECTORY, 'tests/live.tftest.hcl'],
+    ...EXAMPLE_NAMES.map((name) => [`the example ${name}`, exampleDirectory(name), `tests/${name}.tftest.hcl`]),
   ])('passes every terraform test run of %s (mock_provider)', async (_name, directory, testFile) => {
     // Prepare
     const runs = await countRuns(join(directory, testFile));

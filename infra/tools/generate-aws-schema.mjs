@@ -37,8 +37,13 @@ export const RESOURCE_TYPES = [
   'aws_cloudwatch_log_group',
   'aws_cloudwatch_metric_alarm',
   'aws_sqs_queue',
+  'aws_sqs_queue_policy',
+  'aws_cloudwatch_event_rule',
+  'aws_cloudwatch_event_target',
+  'aws_sns_topic',
+  'aws_sns_topic_subscription',
 ];
-export const DATA_SOURCE_TYPES = ['aws_caller_identity', 'aws_partition', 'aws_region'];
+export const DATA_SOURCE_TYPES = ['aws_caller_identity', 'aws_partition', 'aws_region', 'aws_s3_bucket'];
 
 const OPTIONAL_COMPUTED = new Set(['id', 'region', 'tags_all']);
 

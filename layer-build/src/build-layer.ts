@@ -4,7 +4,7 @@ import path from 'node:path';
 import { LayerBuildError, LayerCompatibilityError } from './errors.ts';
 import { extractPackage, fetchPackage, packagesFor, readLock } from './debian-packages.ts';
 import { compareGlibcVersions, isElf, readElfRequirements } from './elf.ts';
-import { writeZip, type ZipEntry } from './zip-writer.ts';
+import { writeZip, type ZipEntry } from '@photo-organizer/reproducible-zip';
 
 /** Lambda architectures the layer is built for. */
 export type LayerArchitecture = 'x86_64' | 'arm64';

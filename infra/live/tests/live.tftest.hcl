@@ -9,6 +9,9 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "eu-west-1" }
   }
+  mock_data "aws_s3_bucket" {
+    defaults = { bucket_region = "eu-west-1" }
+  }
 }
 
 variables {
@@ -49,8 +52,29 @@ run "two_buckets_x86" {
     error_message = "destination_bucket must be passed through."
   }
   assert {
-    condition     = strcontains(output.iam_role_policy_document, "DeleteSourceAfterMove")
+    condition     = strcontains(output.iam_role_policy_document, "DeleteSourceAfterMoveIfUnchanged")
     error_message = "organizer.move must be passed through to the module."
+  }
+}
+
+run "existing_bucket_with_eventbridge" {
+  command = plan
+
+  variables {
+    destination_bucket   = "example-photos"
+    create_source_bucket = false
+    trigger              = { type = "eventbridge" }
+    reserved_concurrency = 20
+    permissions_boundary = "arn:aws:iam::123456789012:policy/boundary"
+  }
+
+  assert {
+    condition     = output.s3_bucket_names_created == tomap({ destination = "example-photos" })
+    error_message = "The existing source bucket must not be created or managed."
+  }
+  assert {
+    condition     = module.photo_organizer.eventbridge_event_pattern != null
+    error_message = "trigger must be passed through (fields left null take the module's defaults)."
   }
 }
 
@@ -58,7 +82,8 @@ run "rejects_unknown_architecture" {
   command = plan
 
   variables {
-    architecture = "ppc64"
+    destination_bucket = "example-photos"
+    architecture       = "ppc64"
   }
 
   expect_failures = [var.architecture]

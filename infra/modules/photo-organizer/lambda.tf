@@ -32,6 +32,8 @@ locals {
     },
     var.organizer.multipart_threshold_bytes == null ? {} : { MULTIPART_THRESHOLD_BYTES = tostring(var.organizer.multipart_threshold_bytes) },
     var.webhook_url == null ? {} : { WEBHOOK_URL = var.webhook_url },
+    # The parameter's name, never its value: the function reads it at cold start.
+    var.webhook_url_parameter == null ? {} : { WEBHOOK_URL_PARAMETER = var.webhook_url_parameter.name },
   )
 }
 

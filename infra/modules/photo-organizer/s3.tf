@@ -1,13 +1,13 @@
 resource "aws_s3_bucket" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket        = each.value
-  force_destroy = var.buckets.force_destroy
+  force_destroy = var.force_destroy
   tags          = var.tags
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket                  = aws_s3_bucket.this[each.key].id
   block_public_acls       = true
@@ -17,7 +17,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket = aws_s3_bucket.this[each.key].id
 
@@ -27,7 +27,7 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket = aws_s3_bucket.this[each.key].id
 
@@ -39,8 +39,11 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
+# Versioning keeps an overwritten or deleted photo recoverable (a move deletes by creating a
+# delete marker, never a version); noncurrent versions expire after
+# noncurrent_version_expiration_days.
 resource "aws_s3_bucket_versioning" "this" {
-  for_each = var.buckets.versioning ? local.buckets : {}
+  for_each = var.versioning ? local.created_buckets : {}
 
   bucket = aws_s3_bucket.this[each.key].id
 
@@ -52,7 +55,7 @@ resource "aws_s3_bucket_versioning" "this" {
 # A multipart copy that fails after its abort also failed (or a function killed mid-copy) leaves
 # parts that are billed but invisible: S3 removes them a day later.
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket = aws_s3_bucket.this[each.key].id
 
@@ -66,6 +69,23 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       days_after_initiation = 1
     }
   }
+
+  dynamic "rule" {
+    for_each = var.versioning && var.noncurrent_version_expiration_days != null ? [var.noncurrent_version_expiration_days] : []
+    content {
+      id     = "expire-noncurrent-versions"
+      status = "Enabled"
+
+      filter {}
+
+      noncurrent_version_expiration {
+        noncurrent_days = rule.value
+      }
+    }
+  }
+
+  # Versioning must be on before a noncurrent-version rule means anything.
+  depends_on = [aws_s3_bucket_versioning.this]
 }
 
 locals {
@@ -86,7 +106,7 @@ locals {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  for_each = local.buckets
+  for_each = local.created_buckets
 
   bucket = aws_s3_bucket.this[each.key].id
   policy = local.bucket_policies[each.key]

@@ -9,30 +9,6 @@ variable "name" {
   }
 }
 
-variable "buckets" {
-  description = <<-EOT
-    The buckets. `source` receives uploads; `destination` receives the organized copies. Leave
-    `destination` null (or equal to `source`) for one bucket with `source_prefix` and
-    `destination_prefix` (for example `incoming/` and `photos/`). `versioning` turns on S3
-    versioning for the buckets this module creates; `force_destroy` lets `terraform destroy`
-    delete non-empty buckets.
-  EOT
-  type = object({
-    source        = string
-    destination   = optional(string)
-    versioning    = optional(bool, false)
-    force_destroy = optional(bool, false)
-  })
-
-  validation {
-    condition = alltrue([
-      for bucket in compact([var.buckets.source, var.buckets.destination]) :
-      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", bucket)) && !strcontains(bucket, "..")
-    ])
-    error_message = "buckets.source and buckets.destination must be valid S3 bucket names (3-63 lower-case letters, digits, '.', '-')."
-  }
-}
-
 variable "source_prefix" {
   description = "Only keys under this prefix trigger the function (\"\" for the whole source bucket). Required, non-empty, in one-bucket mode."
   type        = string
@@ -41,6 +17,14 @@ variable "source_prefix" {
   validation {
     condition     = var.source_prefix == "" || (endswith(var.source_prefix, "/") && !startswith(var.source_prefix, "/"))
     error_message = "source_prefix must be \"\" or end with '/' and not start with '/', for example \"incoming/\"."
+  }
+  validation {
+    condition     = !(var.destination_bucket == null || var.destination_bucket == var.source_bucket) || var.source_prefix != ""
+    error_message = "One-bucket mode (destination_bucket null or equal to source_bucket) needs a non-empty source_prefix, for example \"incoming/\"."
+  }
+  validation {
+    condition     = !(var.destination_bucket == null || var.destination_bucket == var.source_bucket) || (!startswith(var.destination_prefix, var.source_prefix) && !startswith(var.source_prefix, var.destination_prefix))
+    error_message = "In one-bucket mode source_prefix and destination_prefix must not contain each other, or the copies would trigger the function again."
   }
 }
 
@@ -172,40 +156,6 @@ variable "webhook_url" {
   }
 }
 
-variable "notification" {
-  description = <<-EOT
-    Which uploads trigger the function. S3 suffix filters are case-sensitive, so the module adds
-    one rule per extension in lower and in upper case (`.jpg`, `.JPG`); mixed case (`.Jpg`) cannot
-    be matched by S3. `filter_all_objects = true` drops the suffix filters: every object under
-    `source_prefix` triggers the function, which matches extensions case-insensitively itself and
-    returns early for the rest (one short invocation per non-media object).
-  EOT
-  type = object({
-    extensions         = optional(list(string), ["jpg", "jpeg", "png", "tif", "tiff", "heic", "heif", "avif", "webp", "gif", "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "orf", "raf", "rw2", "pef", "srw", "x3f", "iiq", "mp4", "mov", "m4v", "3gp", "avi", "mkv", "mts", "m2ts"])
-    filter_all_objects = optional(bool, false)
-  })
-  default = {}
-
-  validation {
-    condition     = alltrue([for extension in var.notification.extensions : can(regex("^[a-z0-9]{1,10}$", extension))])
-    error_message = "notification.extensions must be lower-case extensions without the dot, for example \"jpg\"."
-  }
-  validation {
-    # S3 rejects rules whose suffixes overlap (one ends with the other) under the same prefix;
-    # with the leading dot and no dot inside an extension only duplicates can overlap.
-    condition = length(distinct(var.notification.extensions)) == length(var.notification.extensions) && alltrue(flatten([
-      for left in var.notification.extensions : [
-        for right in var.notification.extensions : left == right || !endswith(".${left}", ".${right}")
-      ]
-    ]))
-    error_message = "notification.extensions must be distinct and no \".ext\" may end with another (S3 rejects overlapping suffix filters)."
-  }
-  validation {
-    condition     = var.notification.filter_all_objects || length(var.notification.extensions) > 0
-    error_message = "notification.extensions must not be empty unless filter_all_objects is true."
-  }
-}
-
 variable "failure" {
   description = "Asynchronous invocation: retries, how old an event may get, and how long the on-failure SQS queue keeps failed events."
   type = object({
@@ -226,21 +176,6 @@ variable "failure" {
   validation {
     condition     = var.failure.message_retention_seconds >= 60 && var.failure.message_retention_seconds <= 1209600
     error_message = "failure.message_retention_seconds must be between 60 and 1209600 (14 days)."
-  }
-}
-
-variable "alarms" {
-  description = "Optional CloudWatch alarms on function errors and on messages waiting in the failure queue; `actions` are ARNs (for example an SNS topic) notified on ALARM."
-  type = object({
-    enabled = optional(bool, false)
-    actions = optional(list(string), [])
-    period  = optional(number, 300)
-  })
-  default = {}
-
-  validation {
-    condition     = contains([60, 300, 900, 3600], var.alarms.period)
-    error_message = "alarms.period must be 60, 300, 900 or 3600 seconds."
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, startLocalPipeline, startLocalS3 } from '@photo-organizer/test-kit';
 import { prepareDataDir } from './data-dir.js';
 import { collectRows, countRows, formatBytes, formatCounts, formatTableCapped, formatTree } from './report.js';
@@ -159,12 +159,7 @@ async function uploadAll(client: S3Client, uploads: readonly Upload[]): Promise<
 
 async function listKeys(client: S3Client, bucket: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket })) keys.push(...(page.Contents ?? []).map((object) => object.Key!));
   return keys.sort();
 }
 

@@ -3,10 +3,14 @@
 
 // core/: decisions, no I/O
 export { decideCaptureDate } from './core/date-policy/capture-date.js';
-export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, RejectedCandidate } from './core/date-policy/capture-date.js';
+export type { CaptureDateContext, CaptureDateDecision, DateSource, MetadataTags, OffsetSource, RejectedCandidate } from './core/date-policy/capture-date.js';
+export { dateSourceLabel } from './core/date-policy/date-source-labels.js';
+export { DEFAULT_FIRMWARE_DEFAULT_DATES } from './core/date-policy/firmware-defaults.js';
+export { DEFAULT_LOCAL_CLOCK_MAKERS } from './core/date-policy/video-dates.js';
 export { formatWallClock, parseExifDate } from './core/date-policy/date-value.js';
 export type { WallClock } from './core/date-policy/date-value.js';
-export { dateFromFileName } from './core/date-policy/file-name-date.js';
+export { dateFromFileName, readFileNameDate } from './core/date-policy/file-name-date.js';
+export type { FileNameDate } from './core/date-policy/file-name-date.js';
 export { DATE_POLICY_TAGS } from './core/date-policy/tags.js';
 export { DEFAULT_KEY_TEMPLATE, renderKey } from './core/key-template.js';
 export type { ExtractedMetadata } from './core/metadata.js';

@@ -2,7 +2,8 @@
  * What happened to each upload, read back from the function's log lines and from the buckets.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import pMap from 'p-map';
 import type { LambdaRuntime } from '@photo-organizer/test-kit';
 
 /** The default Lambda settings of the Terraform module (infra/modules/photo-organizer). */
@@ -66,12 +67,9 @@ export function outcomesBySource(entries: readonly LogEntry[]): Map<string, Logg
 
 export async function listKeys(client: S3Client, bucket: string, prefix?: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return keys.sort();
 }
 
@@ -91,30 +89,15 @@ export interface DestinationObject {
   readonly sourceEtag: string | undefined;
 }
 
-/** Runs `action` over `items`, `concurrency` at a time. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, action: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await action(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
-
 /** Every organized copy with its checksum and the source its metadata names. */
 export async function inventoryDestination(client: S3Client, bucket: string): Promise<DestinationObject[]> {
   const keys = await listKeys(client, bucket);
-  return mapLimit(keys, 8, async (key) => {
+  return pMap(keys, async (key) => {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const rawSourceKey = head.Metadata?.['source-key'];
     const sourceKey = rawSourceKey === undefined || rawSourceKey.startsWith('(omitted') ? undefined : decodeURIComponent(rawSourceKey);
     return { key, md5: await md5Of(client, bucket, key), size: head.ContentLength ?? -1, sourceKey, sourceEtag: head.Metadata?.['source-etag'] };
-  });
+  }, { concurrency: 8 });
 }
 
 /** Watches the destination bucket's ObjectCreated events: a key created twice was overwritten. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalPipeline } from '@photo-organizer/test-kit';
+import { commandLine, descendantPids, processTable, startLocalPipeline } from '@photo-organizer/test-kit';
 import { makeDatedJpeg } from './generators.ts';
 import { collectLogs, LAMBDA_MEMORY_MB, outcomesBySource } from './outcomes.ts';
 
@@ -39,21 +39,6 @@ export interface SecurityReport {
   readonly markerFilesCreated: readonly string[];
 }
 
-function children(): Map<number, number[]> {
-  const byParent = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      byParent.set(parent, [...(byParent.get(parent) ?? []), Number(name)]);
-    } catch {
-      // Gone between readdir and read.
-    }
-  }
-  return byParent;
-}
-
 /** Organizes objects with hostile keys (and content that quotes them) while sampling argv. */
 export async function runSecurityCheck(mode: 'random-access' | 'stream', marker = `po-injection-${process.pid}`): Promise<SecurityReport> {
   const keys = hostileKeys(marker);
@@ -70,18 +55,11 @@ export async function runSecurityCheck(mode: 'random-access' | 'stream', marker 
   let samples = 0;
   const sample = () => {
     samples++;
-    const tree = children();
-    const queue = pipeline.runtime.workers.flatMap((worker) => (worker.pid ? [worker.pid] : []));
-    while (queue.length > 0) {
-      const pid = queue.shift()!;
-      for (const child of tree.get(pid) ?? []) {
-        queue.push(child);
-        try {
-          const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter((part, index, all) => index < all.length - 1 || part !== '');
-          if (argv.length > 0) seen.set(argv.join('\0'), argv);
-        } catch {
-          // Exited meanwhile.
-        }
+    const table = processTable();
+    for (const worker of pipeline.runtime.workers) {
+      for (const child of worker.pid ? descendantPids(table, worker.pid) : []) {
+        const argv = commandLine(child);
+        if (argv.length > 0) seen.set(argv.join('\0'), argv);
       }
     }
   };

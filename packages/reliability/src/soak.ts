@@ -18,6 +18,7 @@ import {
   startLocalS3,
 } from '@photo-organizer/test-kit';
 import type { S3Event } from 'aws-lambda';
+import pMap from 'p-map';
 import { makeDatedJpeg } from './generators.ts';
 import {
   collectLogs,
@@ -25,7 +26,6 @@ import {
   inventoryDestination,
   LAMBDA_MEMORY_MB,
   listKeys,
-  mapLimit,
   md5Of,
   outcomesBySource,
 } from './outcomes.ts';
@@ -203,10 +203,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const client = s3.client();
   try {
     let uploaded = 0;
-    await mapLimit(plan, 4, async (upload) => {
+    await pMap(plan, async (upload) => {
       await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: upload.key, Body: upload.body }));
       if (++uploaded % 250 === 0) log(`uploaded ${uploaded}/${plan.length}`);
-    });
+    }, { concurrency: 4 });
     log(`all ${plan.length} uploaded; waiting for the function`);
     // Hung = deliveries still running when this deadline passes (the function's own timeout is 60 s).
     const deadline = Math.max(120_000, plan.length * 200);
@@ -222,7 +222,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // --- The verdict, from the buckets alone. ---
     const sourceKeys = await listKeys(client, 'uploads');
     const sourceMd5 = new Map<string, string>();
-    await mapLimit(sourceKeys, 8, async (key) => sourceMd5.set(key, await md5Of(client, 'uploads', key)));
+    await pMap(sourceKeys, async (key) => sourceMd5.set(key, await md5Of(client, 'uploads', key)), { concurrency: 8 });
     const destination = await inventoryDestination(client, 'library');
     const copiesBySource = new Map<string, string[]>();
     const mismatched: string[] = [];

@@ -20,7 +20,44 @@ export type {
   LambdaRuntimeStats,
   LambdaWorkerInfo,
 } from './lambda-runtime.js';
-export { startLambdaInvokeEndpoint } from './lambda-invoke-endpoint.js';
+export { functionNameOf, startLambdaInvokeEndpoint } from './lambda-invoke-endpoint.js';
+export {
+  LAMBDA_ASYNC_FIRST_RETRY_DELAY_MS,
+  LAMBDA_ASYNC_MAX_RETRIES,
+  asyncRetryDelayMs,
+  invokeAsynchronously,
+  normalizeAsyncRetryOptions,
+} from './lambda-async-retries.js';
+export type { AsyncInvocationOutcome, AsyncRetryOptions } from './lambda-async-retries.js';
+export {
+  commandLine,
+  descendantPids,
+  killProcessTree,
+  processTable,
+  processTree,
+  residentBytes,
+  treeResidentBytes,
+  waitUntilGone,
+} from './process-tree.js';
+export type { ProcessEntry } from './process-tree.js';
 export type { LambdaFailureRecord, LambdaInvokeEndpoint, LambdaInvokeEndpointOptions } from './lambda-invoke-endpoint.js';
 export { EXIFTOOL_SERVER_SCRIPT, FUNCTION_BUNDLE_DIR, startLocalPipeline } from './local-pipeline.js';
 export type { FailureRecord, LocalPipeline, LocalPipelineOptions } from './local-pipeline.js';
+export {
+  BATCH_REPORT_SCHEMA,
+  BatchOperationsError,
+  batchManifestLine,
+  completionReportRow,
+  parseBatchManifest,
+  runBatchOperationsJob,
+} from './batch-operations.js';
+export type {
+  BatchManifestEntry,
+  BatchOperationsJobOptions,
+  BatchOperationsJobResult,
+  BatchReportOptions,
+  BatchResultCode,
+  BatchTaskOutcome,
+} from './batch-operations.js';
+export { startS3ControlEndpoint } from './s3-control-endpoint.js';
+export type { S3ControlEndpoint, S3ControlEndpointOptions, S3ControlJob, S3ControlRequest } from './s3-control-endpoint.js';

@@ -6,9 +6,9 @@
  * - `RequestResponse`: 200 with the function's response; `X-Amz-Function-Error: Unhandled` and the
  *   error document when the function failed. `X-Amz-Log-Type: Tail` returns the last 4 KB of logs.
  * - `Event`: 202 at once; the invocation runs in the background. A function error is retried
- *   `asyncRetries` times (Lambda: 2, after about 1 and 2 minutes; here after `asyncRetryDelayMs`,
- *   doubling), keeping the request id, then a record shaped like Lambda's on-failure destination
- *   record is appended to `failures`.
+ *   `asyncRetries` times as `lambda-async-retries.ts` emulates it (Lambda: 2, after 1 and 2 minutes;
+ *   here after `asyncRetryDelayMs` and twice that), keeping the request id, then a record shaped like
+ *   Lambda's on-failure destination record is appended to `failures`.
  * - `DryRun`: 204. An unknown function: 404 `ResourceNotFoundException`, as AWS answers.
  * Signatures (SigV4) are accepted without being checked. Not modelled: qualifiers and aliases
  * (ignored), payload size limits, throttling, event age limits, success destinations.
@@ -16,21 +16,39 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { invokeAsynchronously, normalizeAsyncRetryOptions } from './lambda-async-retries.js';
 import type { LambdaFunctionError, LambdaInvocationResult, LambdaRuntime } from './lambda-runtime.js';
 import { LOCAL_S3_CREDENTIALS } from './local-s3.js';
 
+/**
+ * The functions the stand-in serves and its retry knobs (milliseconds).
+ *
+ * @example
+ * ```ts
+ * const options: LambdaInvokeEndpointOptions = { functions: { organizer: runtime }, asyncRetryDelayMs: 10 };
+ * ```
+ */
 export interface LambdaInvokeEndpointOptions {
   /** The functions it serves, by name. */
   readonly functions: Readonly<Record<string, LambdaRuntime>>;
-  /** Retries of a failed asynchronous invocation. @default 2 (Lambda's default) */
+  /** Retries of a failed asynchronous invocation, 0..2 (Lambda's `MaximumRetryAttempts`). @default 2 (Lambda's default) */
   readonly asyncRetries?: number;
-  /** Delay before the first retry, doubled for each next one. @default 100 */
+  /** Milliseconds before the first retry; the second waits twice this (Lambda: 1 and 2 minutes). @default 100 */
   readonly asyncRetryDelayMs?: number;
   /** Port on 127.0.0.1. @default 0 (a random free port) */
   readonly port?: number;
 }
 
-/** Lambda's on-failure destination record for an asynchronous invocation. */
+/**
+ * Lambda's on-failure destination record for an asynchronous invocation
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ *
+ * @example
+ * ```ts
+ * const [record] = endpoint.failures;
+ * record?.requestContext.approximateInvokeCount; // 3
+ * ```
+ */
 export interface LambdaFailureRecord {
   readonly version: '1.0';
   readonly timestamp: string;
@@ -49,6 +67,14 @@ export interface LambdaFailureRecord {
   readonly responsePayload: LambdaFunctionError;
 }
 
+/**
+ * A running Invoke API stand-in: its endpoint, what it ran and what failed.
+ *
+ * @example
+ * ```ts
+ * const client = new LambdaClient(endpoint.clientConfig);
+ * ```
+ */
 export interface LambdaInvokeEndpoint {
   /** `http://127.0.0.1:PORT`, for `new LambdaClient({ endpoint })`. */
   readonly endpoint: string;
@@ -78,10 +104,11 @@ function normalizeOptions(options: LambdaInvokeEndpointOptions) {
     if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer, got ${String(value)}`);
     return value;
   };
+  const { retries, firstDelayMs } = normalizeAsyncRetryOptions('asyncRetries', options.asyncRetries, 'asyncRetryDelayMs', options.asyncRetryDelayMs, 100);
   return {
     functions: new Map(Object.entries(options.functions)),
-    asyncRetries: nonNegativeInteger('asyncRetries', options.asyncRetries, 2),
-    asyncRetryDelayMs: nonNegativeInteger('asyncRetryDelayMs', options.asyncRetryDelayMs, 100),
+    asyncRetries: retries,
+    asyncRetryDelayMs: firstDelayMs,
     port: nonNegativeInteger('port', options.port, 0),
   };
 }
@@ -91,6 +118,9 @@ const LOG_TAIL_BYTES = 4096;
 
 /**
  * Starts the Invoke API stand-in.
+ *
+ * @throws {TypeError} for bad options (no functions, `asyncRetries` above 2, a negative delay)
+ * @throws {Error} the server's `listen` error (EADDRINUSE) when the port is taken
  *
  * @example
  * ```ts
@@ -118,30 +148,27 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
     sendJson(response, status, { Type: 'User', message }, { 'x-amzn-ErrorType': type });
 
   async function runAsync(runtime: LambdaRuntime, payload: string, requestId: string) {
-    for (let attempt = 1; ; attempt += 1) {
-      if (stopped) return;
-      const outcome = await runtime.invokePayload(payload, { requestId }).catch(() => undefined);
-      if (!outcome) return; // the runtime was stopped
-      attempts.push(outcome);
-      if (!outcome.error) return;
-      if (attempt > settings.asyncRetries) {
-        failures.push({
-          version: '1.0',
-          timestamp: new Date().toISOString(),
-          requestContext: {
-            requestId,
-            functionArn: `${runtime.functionArn}:$LATEST`,
-            condition: 'RetriesExhausted',
-            approximateInvokeCount: attempt,
-          },
-          requestPayload: parseOrKeep(payload),
-          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-          responsePayload: outcome.error,
-        });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, settings.asyncRetryDelayMs * 2 ** (attempt - 1)));
-    }
+    const { last, attempts: count, retriesExhausted } = await invokeAsynchronously(runtime, payload, {
+      requestId,
+      maximumRetryAttempts: settings.asyncRetries,
+      firstRetryDelayMs: settings.asyncRetryDelayMs,
+      onAttempt: (outcome) => attempts.push(outcome),
+      cancelled: () => stopped,
+    });
+    if (!retriesExhausted || !last?.error) return;
+    failures.push({
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId,
+        functionArn: `${runtime.functionArn}:$LATEST`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: count,
+      },
+      requestPayload: parseOrKeep(payload),
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: last.error,
+    });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
@@ -224,8 +251,15 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
   };
 }
 
-/** The function name from a name, a full ARN or a partial ARN, without a qualifier. */
-function functionNameOf(identifier: string): string {
+/**
+ * The function name from a name, a full ARN or a partial ARN, without a qualifier.
+ *
+ * @example
+ * ```ts
+ * functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:organizer:live'); // 'organizer'
+ * ```
+ */
+export function functionNameOf(identifier: string): string {
   const arn = /^(?:arn:[^:]+:lambda:[^:]*:)?(?:\d{12}:)?function:([^:]+)/.exec(identifier);
   if (arn) return arn[1]!;
   return identifier.split(':')[0]!;

@@ -9,213 +9,34 @@
  * does not model: provisioned concurrency, throttling (invocations queue instead of failing with
  * 429), response streaming, extensions, freezing between invocations, the memory limit (the peak
  * RSS is measured, not enforced).
+ *
+ * The parts: `runtime-api-server.ts` (the HTTP API a worker polls), `worker-process.ts` (the
+ * process and its environment), `process-tree.ts` (RSS and kills), and here the pool: the queue,
+ * delivery, timeouts, crashes and the platform's START/END/REPORT lines.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { LOCAL_S3_CREDENTIALS } from './local-s3.js';
+import { LambdaRuntimeStoppedError } from './lambda-runtime-errors.js';
+import { normalizeOptions } from './lambda-runtime-options.js';
+import type {
+  LambdaFunctionError,
+  LambdaInvocationResult,
+  LambdaInvokeOptions,
+  LambdaLogLine,
+  LambdaRuntime,
+  LambdaRuntimeOptions,
+} from './lambda-runtime-types.js';
+import { killProcessTree, processTable, treeResidentBytes, waitUntilGone } from './process-tree.js';
+import { closeRuntimeApiServer, createRuntimeApiServer } from './runtime-api-server.js';
+import { spawnWorkerProcess } from './worker-process.js';
 
-const require = createRequire(import.meta.url);
+export { LambdaRuntimeError, LambdaRuntimeStoppedError } from './lambda-runtime-errors.js';
+export type * from './lambda-runtime-types.js';
 
-/** Credentials given to the function, as Lambda passes its execution role's. */
-export interface LambdaCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-export interface LambdaRuntimeOptions {
-  /** The unpacked bundle (Lambda's `/var/task`); the workers' working directory. */
-  readonly taskRoot: string;
-  /** `<module>.<export>` relative to `taskRoot`, e.g. `index.handler` for `index.mjs`. */
-  readonly handler: string;
-  /** The function's configured environment variables. @default {} */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** @default LOCAL_S3_CREDENTIALS (Lambda always provides credentials) */
-  readonly credentials?: LambdaCredentials;
-  /** Maximum number of execution environments (worker processes). @default 1 */
-  readonly concurrency?: number;
-  /** `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`; also sizes V8's heap as Lambda's bootstrap does. @default 128 */
-  readonly memorySizeMb?: number;
-  /** The function timeout; `invoke(…, { timeoutMs })` overrides it per call. @default 3000 (Lambda's) */
-  readonly timeoutMs?: number;
-  /** Time a new worker has to reach its first `/next` (Lambda's init phase limit). @default 10000 */
-  readonly initTimeoutMs?: number;
-  /** @default 'function' */
-  readonly functionName?: string;
-  /** @default 'us-east-1' */
-  readonly region?: string;
-  /** The Node binary the workers run. @default process.execPath */
-  readonly nodeExecutable?: string;
-  /** How many lines `runtime.logs` keeps (the oldest are dropped). @default 10000 */
-  readonly maxLogLines?: number;
-}
-
-export interface LambdaInvokeOptions {
-  /** @default the runtime's `timeoutMs` */
-  readonly timeoutMs?: number;
-  /** Reuse a request id (Lambda keeps one id across the retries of an asynchronous invocation). */
-  readonly requestId?: string;
-  /** JSON text for `context.clientContext`. */
-  readonly clientContext?: string;
-}
-
-/** The error document Lambda returns for a failed invocation. */
-export interface LambdaFunctionError {
-  readonly errorType: string;
-  readonly errorMessage: string;
-  readonly trace?: readonly string[];
-}
-
-export interface LambdaInvocationResult {
-  readonly requestId: string;
-  /** The handler's return value (parsed JSON); absent when `error` is set. */
-  readonly result?: unknown;
-  /** The response document exactly as the runtime posted it (JSON text). */
-  readonly payload: string;
-  readonly error?: LambdaFunctionError;
-  /** From delivery to the worker until its response (init excluded; queueing excluded). */
-  readonly durationMs: number;
-  /** Time the new worker took to reach its first `/next`, on a cold start. */
-  readonly initDurationMs?: number;
-  readonly coldStart: boolean;
-  readonly workerId: number;
-  /** Peak RSS of the worker's process tree seen while this invocation ran (sampled). */
-  readonly maxRssBytes: number;
-  /** Lines the worker printed during this invocation, with Lambda's START/END/REPORT lines. */
-  readonly logs: readonly string[];
-}
-
-export interface LambdaLogLine {
-  readonly workerId: number;
-  readonly stream: 'stdout' | 'stderr' | 'platform';
-  readonly line: string;
-  readonly requestId?: string;
-}
-
-export interface LambdaRuntimeStats {
-  readonly invocations: number;
-  readonly coldStarts: number;
-  readonly timeouts: number;
-  /** Worker processes that exited on their own (during an invocation or not). */
-  readonly crashes: number;
-  readonly initErrors: number;
-}
-
-export interface LambdaWorkerInfo {
-  readonly id: number;
-  readonly pid: number | undefined;
-  readonly state: 'starting' | 'idle' | 'busy' | 'dead';
-  readonly invocations: number;
-  readonly peakRssBytes: number;
-}
-
-export interface LambdaRuntime {
-  readonly functionName: string;
-  readonly functionArn: string;
-  readonly region: string;
-  invoke(event: unknown, options?: LambdaInvokeOptions): Promise<LambdaInvocationResult>;
-  /** Like `invoke`, with the event already serialised (what the Invoke API receives). */
-  invokePayload(payload: string, options?: LambdaInvokeOptions): Promise<LambdaInvocationResult>;
-  /** Every line so far (up to `maxLogLines`), oldest first. */
-  readonly logs: readonly LambdaLogLine[];
-  /** Calls `listener` with each new line; returns unsubscribe. */
-  onLog(listener: (line: LambdaLogLine) => void): () => void;
-  readonly stats: LambdaRuntimeStats;
-  /** Every worker created so far, dead ones included. */
-  readonly workers: readonly LambdaWorkerInfo[];
-  /**
-   * The highest RSS of any worker's whole process tree (the worker and its descendants, e.g. perl),
-   * sampled every ~50 ms from /proc. Sums VmRSS, so shared pages count once per process.
-   */
-  peakRssBytes(): number;
-  /** Kills every worker's process tree, fails queued invocations, closes the Runtime API. */
-  stop(): Promise<void>;
-}
-
-/**
- * Base class of the errors this helper throws. Function errors (a handler that throws, a timeout,
- * a crash) are not exceptions: `invoke()` resolves with them in `error`, as Lambda answers.
- *
- * @example
- * ```ts
- * try { await runtime.invoke(event); } catch (error) { if (error instanceof LambdaRuntimeError) console.error(error.message); }
- * ```
- */
-export class LambdaRuntimeError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LambdaRuntimeError';
-  }
-}
-
-/**
- * `invoke()` after `stop()`, or an invocation still queued or running when `stop()` ran.
- *
- * @example
- * ```ts
- * await runtime.invoke(event).catch((error) => { if (!(error instanceof LambdaRuntimeStoppedError)) throw error; });
- * ```
- */
-export class LambdaRuntimeStoppedError extends LambdaRuntimeError {
-  readonly requestId: string;
-  constructor(requestId: string) {
-    super(`the Lambda runtime was stopped before invocation ${requestId} ran`);
-    this.name = 'LambdaRuntimeStoppedError';
-    this.requestId = requestId;
-  }
-}
-
-type NormalizedOptions = Required<Omit<LambdaRuntimeOptions, 'credentials'>> & { credentials: LambdaCredentials };
-
-function normalizeOptions(options: LambdaRuntimeOptions): NormalizedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${String(options)}`);
-  const { taskRoot, handler } = options;
-  if (typeof taskRoot !== 'string' || !path.isAbsolute(taskRoot)) {
-    throw new TypeError(`taskRoot must be an absolute path, got ${JSON.stringify(taskRoot)}`);
-  }
-  if (typeof handler !== 'string' || !/^[^.]+(\.[^.]+)+$/.test(handler)) {
-    throw new TypeError(`handler must look like "index.handler", got ${JSON.stringify(handler)}`);
-  }
-  const positiveInteger = (name: string, value: number | undefined, fallback: number): number => {
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
-    return value;
-  };
-  const environment = options.environment ?? {};
-  for (const [name, value] of Object.entries(environment)) {
-    if (typeof value !== 'string') throw new TypeError(`environment.${name} must be a string, got ${typeof value}`);
-  }
-  const credentials = options.credentials ?? LOCAL_S3_CREDENTIALS;
-  if (!credentials.accessKeyId || !credentials.secretAccessKey) {
-    throw new TypeError('credentials must have accessKeyId and secretAccessKey');
-  }
-  return {
-    taskRoot,
-    handler,
-    environment,
-    credentials,
-    concurrency: positiveInteger('concurrency', options.concurrency, 1),
-    memorySizeMb: positiveInteger('memorySizeMb', options.memorySizeMb, 128),
-    timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, 3000),
-    initTimeoutMs: positiveInteger('initTimeoutMs', options.initTimeoutMs, 10_000),
-    functionName: options.functionName ?? 'function',
-    region: options.region ?? 'us-east-1',
-    nodeExecutable: options.nodeExecutable ?? process.execPath,
-    maxLogLines: positiveInteger('maxLogLines', options.maxLogLines, 10_000),
-  };
-}
-
-const RUNTIME_PREFIX = '/2018-06-01/runtime/';
 const SAMPLE_INTERVAL_MS = 50;
 const ACCOUNT_ID = '000000000000';
-/** Where `aws-lambda-ric`'s entry point lives (its package `main`, also its bin). */
-const RIC_ENTRY = require.resolve('aws-lambda-ric');
 
 interface Invocation {
   readonly requestId: string;
@@ -251,6 +72,9 @@ interface Worker {
 
 /**
  * Starts a Lambda-like runtime for one function; workers start on the first invocations.
+ *
+ * @throws {TypeError} naming the option for a bad one (relative `taskRoot`, `handler` not
+ *   `module.export`, a non-positive `timeoutMs`...)
  *
  * @example
  * ```ts
@@ -394,11 +218,8 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     worker.parkedNext?.destroy();
     worker.parkedNext = undefined;
     const pid = worker.process?.pid;
-    if (pid !== undefined) killedProcesses.push(...killTree(pid));
-    if (worker.server.listening) {
-      worker.server.closeAllConnections();
-      worker.server.close();
-    }
+    if (pid !== undefined) killedProcesses.push(...killProcessTree(pid));
+    closeRuntimeApiServer(worker.server);
   }
 
   function startWorker() {
@@ -406,8 +227,16 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     let markExited!: () => void;
     const worker: Worker = {
       id,
-      // No request timeout: a worker waits on `/next` for as long as no invocation comes.
-      server: createServer({ requestTimeout: 0 }, (request, response) => handleRuntimeApi(worker, request, response)),
+      server: createRuntimeApiServer({
+        closed: () => worker.state === 'dead',
+        next: (response) => onNext(worker, response),
+        initError: (error) => {
+          worker.initError = error;
+          emit({ workerId: worker.id, stream: 'platform', line: `INIT_REPORT Status: error Error Type: ${error.errorType}` });
+        },
+        isRunning: (requestId) => worker.current?.requestId === requestId,
+        outcome: (_requestId, outcome) => finish(worker, worker.current!, outcome),
+      }),
       state: 'starting',
       invocations: 0,
       spawnedAt: performance.now(),
@@ -421,28 +250,20 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
         return markExited();
       }
       const { port } = worker.server.address() as AddressInfo;
-      const child = spawn(settings.nodeExecutable, [...nodeArguments(settings.memorySizeMb), RIC_ENTRY], {
-        cwd: settings.taskRoot,
-        env: workerEnvironment(settings, port, logStream),
-        // Its own process group, so a timeout or stop() can kill the handler's children too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      worker.process = child;
-      for (const stream of ['stdout', 'stderr'] as const) {
-        createInterface({ input: child[stream]!, crlfDelay: Infinity }).on('line', (line) => onOutput(worker, stream, line));
-      }
-      child.on('error', (error) => {
-        // Spawning failed (no 'exit' follows): treat it as a worker that died during init.
-        emit({ workerId: id, stream: 'platform', line: `worker failed to start: ${error.message}` });
-        if (child.pid === undefined) {
-          onExit(worker, 127, null);
+      worker.process = spawnWorkerProcess(settings, port, logStream, {
+        onLine: (stream, line) => onOutput(worker, stream, line),
+        onSpawnError: (error, started) => {
+          // Spawning failed (no 'exit' follows when no process exists): a worker that died during init.
+          emit({ workerId: id, stream: 'platform', line: `worker failed to start: ${error.message}` });
+          if (!started) {
+            onExit(worker, 127, null);
+            markExited();
+          }
+        },
+        onExit: (code, signal) => {
+          onExit(worker, code, signal);
           markExited();
-        }
-      });
-      child.on('exit', (code, signal) => {
-        onExit(worker, code, signal);
-        markExited();
+        },
       });
       worker.initTimer = setTimeout(() => {
         if (worker.state !== 'starting') return;
@@ -488,49 +309,16 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     pump();
   }
 
-  function handleRuntimeApi(worker: Worker, request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const route = (request.url ?? '').startsWith(RUNTIME_PREFIX) ? request.url!.slice(RUNTIME_PREFIX.length) : '';
-      const accepted = () => response.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
-      if (worker.state === 'dead') return response.writeHead(410).end();
-
-      if (request.method === 'GET' && route === 'invocation/next') {
-        if (worker.state === 'starting') {
-          clearTimeout(worker.initTimer);
-          worker.initDurationMs = performance.now() - worker.spawnedAt;
-        }
-        worker.state = 'idle';
-        worker.parkedNext = response;
-        const next = queue.shift();
-        if (next) deliver(worker, next);
-        return;
-      }
-      if (request.method === 'POST' && route === 'init/error') {
-        worker.initError = parseFunctionError(body, request.headers['lambda-runtime-function-error-type']);
-        emit({ workerId: worker.id, stream: 'platform', line: `INIT_REPORT Status: error Error Type: ${worker.initError.errorType}` });
-        return accepted();
-      }
-      const match = /^invocation\/([^/]+)\/(response|error)$/.exec(route);
-      if (request.method === 'POST' && match) {
-        const requestId = decodeURIComponent(match[1]!);
-        const invocation = worker.current;
-        if (!invocation || invocation.requestId !== requestId) {
-          return response.writeHead(400, { 'Content-Type': 'application/json' }).end('{"errorType":"InvalidRequestID"}');
-        }
-        accepted();
-        if (match[2] === 'response') {
-          finish(worker, invocation, { payload: body });
-        } else {
-          const error = parseFunctionError(body, request.headers['lambda-runtime-function-error-type']);
-          finish(worker, invocation, { payload: JSON.stringify(error), error });
-        }
-        return;
-      }
-      response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errorType":"NotFound"}');
-    });
+  /** The worker's `GET invocation/next`: init is over; it takes the next queued invocation or waits. */
+  function onNext(worker: Worker, response: ServerResponse) {
+    if (worker.state === 'starting') {
+      clearTimeout(worker.initTimer);
+      worker.initDurationMs = performance.now() - worker.spawnedAt;
+    }
+    worker.state = 'idle';
+    worker.parkedNext = response;
+    const next = queue.shift();
+    if (next) deliver(worker, next);
   }
 
   function invokePayload(payload: string, invokeOptions: LambdaInvokeOptions = {}): Promise<LambdaInvocationResult> {
@@ -562,7 +350,7 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     if (running.length === 0) return;
     const table = processTable();
     for (const worker of running) {
-      const rss = treeRss(table, worker.process!.pid!);
+      const rss = treeResidentBytes(table, worker.process!.pid!);
       worker.peakRssBytes = Math.max(worker.peakRssBytes, rss);
       if (worker.current) worker.current.maxRssBytes = Math.max(worker.current.maxRssBytes, rss);
     }
@@ -613,147 +401,4 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
       logListeners.clear();
     },
   };
-}
-
-/** V8 sizing from Lambda's Node.js bootstrap: a tenth of the memory for the young generation. */
-function nodeArguments(memorySizeMb: number): string[] {
-  const newSpace = Math.floor(memorySizeMb / 10);
-  return [
-    '--expose-gc',
-    '--max-http-header-size',
-    '81920',
-    `--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`,
-    `--max-old-space-size=${memorySizeMb - newSpace}`,
-  ];
-}
-
-/** The variables Lambda's nodejs22.x runtime defines; the function's own configuration cannot override the reserved ones. */
-function workerEnvironment(settings: NormalizedOptions, port: number, logStream: string): NodeJS.ProcessEnv {
-  const runtimeDir = path.dirname(RIC_ENTRY);
-  const unreserved = {
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    // Lambda's PATH starts with /var/lang/bin, where its node lives.
-    PATH: `${path.dirname(settings.nodeExecutable)}:/usr/local/bin:/usr/bin/:/bin:/opt/bin`,
-    LD_LIBRARY_PATH: `/lib64:/usr/lib64:${runtimeDir}:${runtimeDir}/lib:${settings.taskRoot}:${settings.taskRoot}/lib:/opt/lib`,
-    NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules',
-  };
-  const reserved = {
-    _HANDLER: settings.handler,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    AWS_LAMBDA_FUNCTION_NAME: settings.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(settings.memorySizeMb),
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${settings.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: logStream,
-    AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
-    AWS_REGION: settings.region,
-    AWS_DEFAULT_REGION: settings.region,
-    AWS_ACCESS_KEY_ID: settings.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: settings.credentials.secretAccessKey,
-    ...(settings.credentials.sessionToken ? { AWS_SESSION_TOKEN: settings.credentials.sessionToken } : {}),
-    LAMBDA_TASK_ROOT: settings.taskRoot,
-    LAMBDA_RUNTIME_DIR: runtimeDir,
-    // Not Lambda's: keeps an SDK without credentials from reaching for an instance metadata service.
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return { ...unreserved, ...settings.environment, ...reserved };
-}
-
-function parseFunctionError(body: string, headerType: string | string[] | undefined): LambdaFunctionError {
-  try {
-    const parsed = JSON.parse(body) as Partial<Record<'errorType' | 'errorMessage' | 'trace', unknown>>;
-    return {
-      errorType: typeof parsed.errorType === 'string' ? parsed.errorType : String(headerType ?? 'Unknown'),
-      errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : '',
-      ...(Array.isArray(parsed.trace) ? { trace: parsed.trace.map(String) } : {}),
-    };
-  } catch {
-    return { errorType: String(headerType ?? 'Unknown'), errorMessage: body };
-  }
-}
-
-interface ProcessEntry {
-  readonly pid: number;
-  readonly parent: number;
-  readonly group: number;
-}
-
-/** Every live process on the machine (zombies excluded), from /proc/<pid>/stat. */
-function processTable(): ProcessEntry[] {
-  const entries: ProcessEntry[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name is in parentheses and may contain spaces: fields resume after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z' || fields[0] === 'X') continue;
-      entries.push({ pid: Number(name), parent: Number(fields[1]), group: Number(fields[2]) });
-    } catch {
-      // The process ended between readdir and read.
-    }
-  }
-  return entries;
-}
-
-/** The root, its descendants by parent link, and the members of its process group. */
-function processTree(table: readonly ProcessEntry[], root: number): number[] {
-  const tree = new Set<number>();
-  for (const entry of table) if (entry.pid === root || entry.group === root) tree.add(entry.pid);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const entry of table) {
-      if (!tree.has(entry.pid) && tree.has(entry.parent)) {
-        tree.add(entry.pid);
-        grew = true;
-      }
-    }
-  }
-  return [...tree];
-}
-
-function treeRss(table: readonly ProcessEntry[], root: number): number {
-  let total = 0;
-  for (const pid of processTree(table, root)) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kilobytes = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-      if (kilobytes) total += Number(kilobytes) * 1024;
-    } catch {
-      // Gone since the table was read.
-    }
-  }
-  return total;
-}
-
-/** SIGKILL to the worker's process group and to any descendant that left it (found before the kill). */
-function killTree(root: number): number[] {
-  const members = processTree(processTable(), root);
-  try {
-    process.kill(-root, 'SIGKILL');
-  } catch {
-    // The group is already gone.
-  }
-  for (const pid of members) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  return members;
-}
-
-/** A SIGKILLed grandchild may take a moment to die; its reaper is not us. */
-async function waitUntilGone(pids: readonly number[], limitMs = 5000): Promise<void> {
-  const giveUpAt = Date.now() + limitMs;
-  let remaining = new Set(pids);
-  while (remaining.size > 0 && Date.now() < giveUpAt) {
-    const live = new Set(processTable().map((entry) => entry.pid));
-    remaining = new Set([...remaining].filter((pid) => live.has(pid)));
-    if (remaining.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

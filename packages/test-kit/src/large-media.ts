@@ -14,13 +14,29 @@ const fixturesDir = path.join(repoRoot, 'test-fixtures');
 const JPEG_SOURCE = 'media/jpeg-dto-offset.jpg';
 const MAX_UINT32 = 0xff_ff_ff_ff;
 
-/** A generated file and the tags it carries, as `exiftool -json -G1` reports them. */
+/**
+ * A generated file (its path and size in bytes) and the tags it carries, as `exiftool -json -G1`
+ * reports them.
+ *
+ * @example
+ * ```ts
+ * const { path, sizeBytes, rawTags } = await makeLargeJpeg('/tmp/big.jpg', 2 ** 28);
+ * ```
+ */
 export interface LargeMediaFile {
   readonly path: string;
   readonly sizeBytes: number;
   readonly rawTags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What `makeLargeMp4` writes: the size in bytes, the date, ffmpeg and its time limit in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: LargeMp4Options = { sizeBytes: 300 * 1024 * 1024, faststart: true };
+ * ```
+ */
 export interface LargeMp4Options {
   /** Size of the file in bytes; the video's `mdat` is padded to reach it. */
   readonly sizeBytes: number;
@@ -34,7 +50,14 @@ export interface LargeMp4Options {
   readonly timeoutMs?: number;
 }
 
-/** Base class of the errors these generators throw. */
+/**
+ * Base class of the errors these generators throw (a missing fixture, a bad path or size).
+ *
+ * @example
+ * ```ts
+ * await makeLargeJpeg(file, size).catch((error) => { if (error instanceof LargeMediaError) console.error(error.message); throw error; });
+ * ```
+ */
 export class LargeMediaError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -42,7 +65,14 @@ export class LargeMediaError extends Error {
   }
 }
 
-/** ffmpeg is missing, failed, or timed out. */
+/**
+ * ffmpeg is missing, failed, or timed out; carries its exit code, signal, stderr and `timedOut`.
+ *
+ * @example
+ * ```ts
+ * await makeLargeMp4(file, { sizeBytes }).catch((error) => { if (error instanceof FfmpegError && error.timedOut) console.error(error.stderr); throw error; });
+ * ```
+ */
 export class FfmpegError extends LargeMediaError {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;

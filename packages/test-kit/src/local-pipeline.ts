@@ -2,16 +2,40 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { pinnedExiftool } from './exiftool-paths.js';
+import { invokeAsynchronously, normalizeAsyncRetryOptions } from './lambda-async-retries.js';
 import { type LambdaInvocationResult, type LambdaRuntime, startLambdaRuntime } from './lambda-runtime.js';
 import { type LocalS3, startLocalS3 } from './local-s3.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Where `pnpm build` puts the function bundle (index.mjs). */
+/**
+ * Where `pnpm build` puts the function bundle (index.mjs): the runtime's `taskRoot`.
+ *
+ * @example
+ * ```ts
+ * await startLambdaRuntime({ taskRoot: FUNCTION_BUNDLE_DIR, handler: 'index.handler' });
+ * ```
+ */
 export const FUNCTION_BUNDLE_DIR = path.join(repoRoot, 'packages/organizer/dist/lambda');
-/** The random-access server script the function runs (the layer ships a copy of this file). */
+/**
+ * The random-access server script the function runs (the layer ships a copy of this file).
+ *
+ * @example
+ * ```ts
+ * const environment = { EXIFTOOL_SERVER_SCRIPT };
+ * ```
+ */
 export const EXIFTOOL_SERVER_SCRIPT = path.join(repoRoot, 'packages/exiftool/perl/exiftool-server.pl');
 
+/**
+ * The buckets, the function's configuration and Lambda's knobs for `startLocalPipeline()`;
+ * durations in milliseconds, memory in megabytes.
+ *
+ * @example
+ * ```ts
+ * const options: LocalPipelineOptions = { sourceBucket: 'uploads', destinationBucket: 'library', environment: { DESTINATION_PREFIX: 'photos/' } };
+ * ```
+ */
 export interface LocalPipelineOptions {
   /** Bucket whose ObjectCreated events trigger the function. */
   readonly sourceBucket: string;
@@ -28,20 +52,38 @@ export interface LocalPipelineOptions {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly memorySizeMb?: number;
-  /** Lambda's asynchronous retries after a function error. @default 2 */
+  /** Lambda's asynchronous retries after a function error, 0..2 (`MaximumRetryAttempts`). @default 2 */
   readonly asyncRetries?: number;
+  /** Milliseconds before the first retry; the second waits twice this (Lambda: 1 and 2 minutes). @default 100 */
   readonly retryDelayMs?: number;
   /** Use an existing server instead of starting one (its buckets must exist). */
   readonly s3?: LocalS3;
   readonly taskRoot?: string;
 }
 
+/**
+ * An event whose every attempt failed (what Lambda sends to the on-failure destination).
+ *
+ * @example
+ * ```ts
+ * for (const { event, attempts, error } of pipeline.failures) console.error(attempts, error.errorType);
+ * ```
+ */
 export interface FailureRecord {
   readonly event: S3Event;
   readonly attempts: number;
   readonly error: { readonly errorType: string; readonly errorMessage: string };
 }
 
+/**
+ * A running pipeline: its S3 server, its function, what was invoked and what failed.
+ *
+ * @example
+ * ```ts
+ * await pipeline.s3.client().send(new PutObjectCommand({ Bucket: 'uploads', Key: 'a.jpg', Body: bytes }));
+ * await pipeline.idle();
+ * ```
+ */
 export interface LocalPipeline {
   readonly s3: LocalS3;
   readonly runtime: LambdaRuntime;
@@ -58,9 +100,19 @@ export interface LocalPipeline {
 /**
  * The whole pipeline on loopback: the local S3 server's ObjectCreated events are delivered, as S3
  * and Lambda's asynchronous invocation do, to the built function bundle running under the real
- * Lambda runtime interface client, with retries and an on-failure list.
+ * Lambda runtime interface client, with Lambda's asynchronous retries (`lambda-async-retries.ts`)
+ * and an on-failure list.
+ *
+ * @throws {TypeError} for options out of range (`asyncRetries` above 2...)
+ * @throws {LambdaRuntimeError} or the S3 server's error when either cannot start
+ * @example
+ * ```ts
+ * const pipeline = await startLocalPipeline({ sourceBucket: 'uploads', destinationBucket: 'library' });
+ * try { ... } finally { await pipeline.stop(); }
+ * ```
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const retry = normalizeAsyncRetryOptions('asyncRetries', options.asyncRetries, 'retryDelayMs', options.retryDelayMs, 100);
   const ownServer = !options.s3;
   const s3 = options.s3 ?? (await startLocalS3({ buckets: [...new Set([options.sourceBucket, options.destinationBucket])] }));
   const exiftool = pinnedExiftool();
@@ -94,17 +146,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       waiters = [];
     }
   };
-  const retries = options.asyncRetries ?? 2;
   const deliverAsync = async (event: S3Event) => {
-    for (let attempt = 1; ; attempt++) {
-      const result = await runtime.invoke(event);
-      invocations.push(result);
-      if (!result.error) return;
-      if (attempt > retries) {
-        failures.push({ event, attempts: attempt, error: { errorType: result.error.errorType, errorMessage: result.error.errorMessage } });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 100) * attempt));
+    const { last, attempts, retriesExhausted } = await invokeAsynchronously(runtime, JSON.stringify(event), {
+      maximumRetryAttempts: retry.retries,
+      firstRetryDelayMs: retry.firstDelayMs,
+      onAttempt: (outcome) => invocations.push(outcome),
+    });
+    if (retriesExhausted && last?.error) {
+      failures.push({ event, attempts, error: { errorType: last.error.errorType, errorMessage: last.error.errorMessage } });
     }
   };
   const filter = options.filter ?? (() => true);

@@ -15,6 +15,8 @@ export interface ObjectReference {
   readonly size?: number | undefined;
   /** The ETag as S3 reports it (quoted or not), when known. */
   readonly eTag?: string | undefined;
+  /** S3's per-key ordering token, when the event carried one. */
+  readonly sequencer?: string | undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { S3BatchEvent, S3Event } from 'aws-lambda';
 import type { ObjectReference } from '../core/object-reference.js';
+import { isS3EventBridgeEvent, parseS3EventBridgeEvent } from './eventbridge-event.js';
 
 /** S3 Batch Operations invocation (schema 1.0 or 2.0). */
 export interface BatchInvocation {
@@ -39,16 +40,22 @@ export function encodeEventKey(key: string): string {
 }
 
 /**
- * Recognises S3 notifications (every record, not only the first), S3 Batch Operations
- * invocations and the `s3:TestEvent` S3 sends when a notification is configured.
+ * Recognises S3 notifications (every record, not only the first), S3 events delivered through
+ * EventBridge (`Object Created`; reported as kind `s3-notification` with one object, since they
+ * are handled the same way), S3 Batch Operations invocations and the `s3:TestEvent` S3 sends when
+ * a notification is configured.
  */
 export function parseEvent(event: unknown): ParsedEvent {
   if (!event || typeof event !== 'object') throw new MalformedEventError(`event must be an object; got ${typeof event}`);
   const candidate = event as Partial<S3Event> & Partial<S3BatchEvent> & { Event?: string };
   if (candidate.Event === 's3:TestEvent') return { kind: 's3-test-event' };
   if (Array.isArray(candidate.Records)) return parseNotification(candidate.Records);
+  if (isS3EventBridgeEvent(event)) {
+    const result = parseS3EventBridgeEvent(event);
+    return 'object' in result ? { kind: 's3-notification', objects: [result.object], skipped: [] } : { kind: 's3-notification', objects: [], skipped: [{ index: 0, reason: result.skipped }] };
+  }
   if (candidate.invocationSchemaVersion !== undefined) return { kind: 'batch-operations', invocation: parseBatch(candidate) };
-  throw new MalformedEventError('not an S3 event: expected "Records" (S3 notification) or "invocationSchemaVersion" (Batch Operations)');
+  throw new MalformedEventError('not an S3 event: expected "Records" (S3 notification), source "aws.s3" (EventBridge) or "invocationSchemaVersion" (Batch Operations)');
 }
 
 function parseNotification(records: readonly unknown[]): ParsedEvent {

@@ -28,13 +28,20 @@ export function parseExifDate(value: unknown): WallClock | undefined {
     year: Number(year),
     month: Number(month),
     day: Number(day),
-    hour: Number(hour),
-    minute: Number(minute),
-    second: Number(second),
+    ...repairTime(Number(hour), Number(minute), Number(second)),
     ...(subSecond ? { subSecond } : {}),
     ...(offset ? { offsetMinutes: parseOffset(offset) } : {}),
   };
   return isRealDate(wallClock) ? wallClock : undefined;
+}
+
+/**
+ * Repairs before judging (docs/date-policy.md, v2): hour 24 is read as 00 of the same day (a
+ * firmware bug that formats midnight as 24, e.g. LG Nexus 4), second 60 as 59 (a leap second or
+ * a rounding bug; 59 keeps the day and the minute).
+ */
+export function repairTime(hour: number, minute: number, second: number): { hour: number; minute: number; second: number } {
+  return { hour: hour === 24 ? 0 : hour, minute, second: second === 60 ? 59 : second };
 }
 
 /** Parses "+03:00", "-0530", "Z" into minutes east of UTC. */
@@ -52,7 +59,7 @@ export function parseOffset(value: unknown): number | undefined {
 /** Rejects zero and out-of-range parts (month 00, day 32, Feb 30, hour 25...). */
 export function isRealDate(date: WallClock): boolean {
   const { year, month, day, hour, minute, second } = date;
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
   const probe = new Date(Date.UTC(year, month - 1, day));
   return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }
