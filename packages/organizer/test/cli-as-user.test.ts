@@ -5,6 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DateSource } from '../src/core/date-policy/capture-date.js';
+import { dateSourceLabel } from '../src/core/date-policy/date-source-labels.js';
 
 // The CLI exactly as the README tells a new user to run it: `./photo-organizer` at the top of
 // the checkout (the launcher that uses the Node in .tools/), from another working directory,
@@ -96,6 +98,20 @@ describe('./photo-organizer, run as a user would', () => {
       const line = lines.find((item) => item.file === path.join(repoRoot, 'test-fixtures', fixture.file));
       expect(line?.key, fixture.file).toBe(fixture.key);
     }
+  });
+
+  it('plan prints, per file, its key, where the date came from in plain words, and the date', async () => {
+    const expected = JSON.parse(await readFile(path.join(repoRoot, 'test-fixtures/expected.json'), 'utf8')) as {
+      file: string;
+      key: string | null;
+      captureDate: string | null;
+      dateSource: DateSource;
+    }[];
+    const fixture = expected.find((item) => item.key !== null && item.captureDate !== null)!;
+    const file = path.join(repoRoot, 'test-fixtures', fixture.file);
+    const result = await photoOrganizer(['plan', file]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe(`${file} -> ${fixture.key}  [${dateSourceLabel(fixture.dateSource)}, ${fixture.captureDate}]\n`);
   });
 
   it('plan on a missing file: one line naming it, exit code 2', async () => {

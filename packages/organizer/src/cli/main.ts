@@ -9,6 +9,8 @@ import { planFiles } from './plan-command.js';
 import { planInputs } from './plan-inputs.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
+import { type DateSource } from '../core/date-policy/capture-date.js';
+import { dateSourceLabel } from '../core/date-policy/date-source-labels.js';
 import { loadConfiguration } from '../settings/configuration.js';
 
 /** Exit codes a script can rely on. */
@@ -28,9 +30,10 @@ Usage:
 or configuration error (a bad flag, a missing file, no AWS region or credentials, access denied).`,
   plan: `photo-organizer plan <file or folder>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
 
-Folders are read recursively (hidden files left out). Prints, per file, the capture date, the rule that decided it (dateSource) and the key it would
-get, relative to the destination prefix. Nothing is uploaded. With --json: one JSON object a line
-{"file","captureDate","dateSource","key"}.`,
+Folders are read recursively (hidden files left out). Prints, per file, the key it would get
+(relative to the destination prefix), where its date came from in plain words and the date.
+Nothing is uploaded or changed. With --json: one JSON object a line
+{"file","captureDate","dateSource","key"} (dateSource: the rule's name, docs/date-policy.md).`,
   organize: `photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
 
 Organizes objects already in a bucket from this machine, with the function's rules. Safe to re-run:
@@ -117,7 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const configuration = loadConfiguration(environment, localExiftoolDefaults(), { requireDestination: false });
     const failures = await planFiles(files, configuration, (line) => {
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
+      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${dateSourceLabel(line.dateSource as DateSource)}${line.captureDate ? `, ${line.captureDate}` : ''}]\n`);
     });
     return failures > 0 ? EXIT.someFailed : EXIT.ok;
   }
