@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { backfillCommand } from './backfill-command.js';
 import { checkDestination } from './check-destination.js';
 import { exitQuietlyWhenOutputCloses, reportError } from './cli-errors.js';
 import { formatInvokeSummary, invokeCommand } from './invoke-command.js';
@@ -11,7 +12,7 @@ import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
 import { type DateSource } from '../core/date-policy/capture-date.js';
 import { dateSourceLabel } from '../core/date-policy/date-source-labels.js';
-import { loadConfiguration } from '../settings/configuration.js';
+import { configurationFromCli, settingFlagHelp, settingFlagOptions } from './flags.js';
 
 /** Exit codes a script can rely on. */
 const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
@@ -23,6 +24,7 @@ Usage:
   photo-organizer plan <file or folder>... [--json]  where local files would be filed (reads them, changes nothing)
   photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
   photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer backfill s3://SRC[/prefix] --function NAME [options]   an S3 Batch Operations job
   photo-organizer <command> --help
   photo-organizer --version
 
@@ -41,15 +43,11 @@ objects whose identical copy is already in place are not copied again.
 
 Options:
   --to s3://DEST[/prefix]   destination bucket and prefix (required)
-  --endpoint URL            S3-compatible endpoint (MinIO, R2, ...); implies path-style addressing
   --concurrency N           objects in parallel (default 4)
   --dry-run                 print the plan, write nothing
   --json                    one JSON line per object instead of the progress bar
-  --template T              key template (default {yyyy}-{mm}-{dd}/{name})
-  --time-zone Z             zone for UTC video dates without an offset (default UTC)
-  --move                    delete each source after its copy is verified
-  --sidecar                 write <key>.json with the metadata beside each copy
-  --read-mode M             random-access (default) or stream
+Settings (the function's, same rules; the environment variables of the README work too):
+${settingFlagHelp().join('\n')}
 Credentials and region come from the usual AWS environment / profile.`,
   invoke: `photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
 
@@ -72,25 +70,20 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP.main}\n`);
     return command ? EXIT.ok : EXIT.usage;
   }
+  if (command === 'backfill') return backfillCommand(rest);
   if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; try photo-organizer --help`);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
     options: {
+      ...settingFlagOptions(),
       help: { type: 'boolean', short: 'h' },
       debug: { type: 'boolean' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       to: { type: 'string' },
-      endpoint: { type: 'string' },
       'lambda-endpoint': { type: 'string' },
       concurrency: { type: 'string' },
-      template: { type: 'string' },
-      'time-zone': { type: 'string' },
-      undated: { type: 'string' },
-      move: { type: 'boolean' },
-      sidecar: { type: 'boolean' },
-      'read-mode': { type: 'string' },
       function: { type: 'string' },
       'batch-size': { type: 'string' },
       rate: { type: 'string' },
@@ -100,24 +93,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
-  // Flags become the configuration's variables, so the CLI and the function validate alike.
-  const flags: Record<string, string | undefined> = {
-    KEY_TEMPLATE: values.template,
-    DEFAULT_TIME_ZONE: values['time-zone'],
-    UNDATED: values.undated,
-    READ_MODE: values['read-mode'],
-    MOVE: values.move ? 'true' : undefined,
-    SIDECAR: values.sidecar ? 'true' : undefined,
-    S3_ENDPOINT: values.endpoint,
-    S3_FORCE_PATH_STYLE: values.endpoint ? 'true' : undefined,
-  };
-  const environment = { ...process.env, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
+  const flags = values as Record<string, string | boolean | undefined>;
 
   if (command === 'plan') {
     if (positionals.length === 0) throw new UsageError('plan needs at least one file or folder; try photo-organizer plan --help');
     const files = await planInputs(positionals);
     if (files.length === 0) throw new UsageError(`no files in ${positionals.join(', ')}`);
-    const configuration = loadConfiguration(environment, localExiftoolDefaults(), { requireDestination: false });
+    const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
     const failures = await planFiles(files, configuration, (line) => {
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
       else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${dateSourceLabel(line.dateSource as DateSource)}${line.captureDate ? `, ${line.captureDate}` : ''}]\n`);
@@ -133,10 +115,16 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!values.to) throw new UsageError('organize needs --to s3://DEST[/prefix]');
     const destination = parseS3Url(values.to, '--to');
     checkDestination(source, destination);
-    const configuration = loadConfiguration(
-      { ...environment, DESTINATION_BUCKET: destination.bucket, DESTINATION_PREFIX: destination.prefix, SOURCE_PREFIX: source.prefix },
-      localExiftoolDefaults(),
-    );
+    const configuration = configurationFromCli({
+      flags,
+      environment: process.env,
+      localDefaults: localExiftoolDefaults(),
+      given: {
+        destinationBucket: { value: destination.bucket, name: '--to' },
+        destinationPrefix: { value: destination.prefix, name: '--to' },
+        sourcePrefix: { value: source.prefix, name: 'the source s3://SRC/prefix' },
+      },
+    });
     const summary = await organizeCommand({
       source,
       configuration,
@@ -152,7 +140,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // invoke
   if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
+  const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
+  const s3 = createS3Client({ endpoint, forcePathStyle: endpoint !== undefined, region: undefined });
   const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
   const summary = await invokeCommand({
     s3,
@@ -163,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ratePerSecond: positiveInteger(values.rate, 10, '--rate'),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
-    endpoint: values.endpoint,
+    endpoint,
   });
   const line = formatInvokeSummary(summary, values.function, values['dry-run'] ?? false);
   if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
@@ -185,7 +174,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const argv = process.argv.slice(2);
-    const report = reportError(error, { command: ['plan', 'organize', 'invoke'].includes(argv[0] ?? '') ? argv[0] : undefined, debug: argv.includes('--debug') });
+    const report = reportError(error, { command: ['plan', 'organize', 'invoke', 'backfill'].includes(argv[0] ?? '') ? argv[0] : undefined, debug: argv.includes('--debug') });
     process.stderr.write(`${report.lines}\n`);
     process.exitCode = report.exitCode;
   },

@@ -3,6 +3,8 @@ import type { ObjectReference } from './object-reference.js';
 /**
  * Why an object was not organized. Every skip is logged with its reason and a detail; none is an
  * error (a retry would decide the same).
+ * @example
+ * const reason: SkipReason = 'folder-marker';
  */
 export type SkipReason =
   | 'own-output'
@@ -10,21 +12,31 @@ export type SkipReason =
   | 'same-bucket-without-prefix'
   | 'folder-marker'
   | 'object-gone'
+  | 'superseded'
   | 'already-organized'
   | 'unsupported-file-type';
 
-/** What each {@link SkipReason} means, in the words a log reader needs. */
+/**
+ * What each {@link SkipReason} means, in the words a log reader needs.
+ * @example
+ * SKIP_REASONS['own-output']; // 'a key under the destination prefix of the destination bucket: our own output'
+ */
 export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze({
   'own-output': 'a key under the destination prefix of the destination bucket: our own output',
   'outside-source-prefix': 'a key outside the source prefix',
   'same-bucket-without-prefix': 'the destination bucket without a destination prefix: every copy would trigger again',
   'folder-marker': 'a key ending in "/": a folder marker, not a file',
   'object-gone': 'the object was deleted (or overwritten) before it could be organized',
+  superseded: 'superseded by a newer upload (S3 answered 412 to the event\'s ETag): that upload\'s own event organizes it',
   'already-organized': 'this object is a copy made by the organizer',
   'unsupported-file-type': 'not a photo or video',
 });
 
-/** The part of the settings that decides which keys are ours to organize. */
+/**
+ * The part of the settings that decides which keys are ours to organize.
+ * @example
+ * const scope: ScopeSettings = { destinationBucket: 'photos', destinationPrefix: 'library/', sourcePrefix: 'incoming/' };
+ */
 export interface ScopeSettings {
   readonly destinationBucket: string;
   /** '' or ends with '/'. */

@@ -1,20 +1,27 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { RangeReader } from '@photo-organizer/s3-range-reader';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
-import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { objectUrl, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
 import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
+import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 
-/** What happened to one object; logged as one JSON line and returned. */
+/**
+ * What happened to one object; logged as one JSON line and returned.
+ * @example
+ * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
+ * else console.log('skipped', outcome.reason);
+ */
 export type Outcome =
   | {
       readonly status: 'organized';
@@ -36,13 +43,20 @@ export type Outcome =
       readonly requests: number;
       /** Wall-clock milliseconds for the whole object. */
       readonly ms: number;
+      /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
       readonly moved: boolean;
+      /** Move mode: why the source was not deleted although the copy is verified. */
+      readonly sourceKept?: 'a newer object is there: kept';
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
-/** What organizing needs; built once per container (`createDependencies`). */
+/**
+ * What organizing needs; built once per container (`createDependencies`).
+ * @example
+ * const dependencies: OrganizeDependencies = createDependencies(configuration, createLogger());
+ */
 export interface OrganizeDependencies {
   readonly client: S3Client;
   readonly configuration: Configuration;
@@ -50,15 +64,22 @@ export interface OrganizeDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Per call: a dry run, an abort signal.
+ * @example
+ * await organizeObject(reference, dependencies, { dryRun: true, signal: AbortSignal.timeout(60_000) });
+ */
 export interface OrganizeOptions {
   /** Decide and report, write nothing. */
   readonly dryRun?: boolean;
   /** Aborts the work (the invocation's deadline). */
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which work must stop; a big multipart copy stops cleanly before it and resumes on the retry. */
+  readonly deadline?: number;
 }
 
 /**
- * Files one object under its capture date: S3 facts (HEAD), metadata (exiftool over Range
+ * Files one object under its capture date: S3 facts (from the first ranged GET, no HEAD), metadata (exiftool over Range
  * requests), the core's plan, then the plan carried out by the S3 adapters (copy without ever
  * overwriting, sidecar, move).
  *
@@ -79,8 +100,20 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
-  const facts = await headSource(client, reference, options.signal);
-  if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  // Readers that go through the range reader get the object opened here: no HEAD, the facts come
+  // from the first ranged GET (prefetched by format). Others (the benchmark's old designs) HEAD first.
+  let facts: ObjectFacts | undefined;
+  let rangeReader: RangeReader | undefined;
+  if (dependencies.metadataReader.usesRangeReader) {
+    const opened = await openSource(client, reference, options.signal);
+    if (opened.status === 'gone') return skip('object-gone', 'deleted before it could be organized');
+    if (opened.status === 'superseded') return skip('superseded', opened.detail);
+    facts = opened.facts;
+    rangeReader = opened.reader;
+  } else {
+    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
+    if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  }
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
 
@@ -90,7 +123,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let metadataError: string | undefined;
   if (facts.object.size > 0) {
     try {
-      const read = await dependencies.metadataReader.read({ client, ...facts.object }, options.signal);
+      const read = await dependencies.metadataReader.read({ client, ...facts.object, ...(rangeReader ? { rangeReader } : {}) }, options.signal);
       metadata = read.result;
       stats = read.stats;
     } catch (error) {
@@ -105,8 +138,9 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const plan = planObject(facts, { metadata, error: metadataError }, configuration);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const { decision } = plan;
+  const checksums = configuration.s3.checksums;
   const placed = options.dryRun
-    ? { key: plan.targetKey, copied: false }
+    ? { key: plan.targetKey, copied: false, checksum: undefined }
     : await placeCopy({
         client,
         source: facts.object,
@@ -116,15 +150,30 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
         userMetadata: plan.userMetadata,
         multipartThresholdBytes: configuration.multipartThresholdBytes,
         partSizeBytes: configuration.multipartPartSizeBytes,
+        checksums,
         signal: options.signal,
+        deadline: options.deadline,
       });
   if (!options.dryRun && plan.sidecar) {
-    await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+    const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
+    if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
   }
-  const moved =
+  const deletion =
     !options.dryRun && plan.deleteSource
-      ? await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key })
-      : false;
+      ? await deleteSourceAfterVerifying({
+          client,
+          source: facts.object,
+          destinationBucket: configuration.destinationBucket,
+          copyKey: placed.key,
+          copyChecksum: placed.checksum,
+          checksums,
+          signal: options.signal,
+        })
+      : undefined;
+  if (deletion?.status === 'kept-newer') {
+    logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
+  }
+  const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
 
   const outcome: Outcome = {
     status: 'organized',
@@ -139,6 +188,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     requests: stats.requests,
     ms: Math.round(performance.now() - started),
     moved,
+    ...(deletion?.status === 'kept-newer' ? { sourceKept: 'a newer object is there: kept' as const } : {}),
     ...(metadataError ? { metadataError } : {}),
   };
   logger.info(options.dryRun ? 'planned' : 'organized', {
