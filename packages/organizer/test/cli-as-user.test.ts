@@ -130,9 +130,7 @@ describe('./photo-organizer, run as a user would', () => {
   it('a bad flag value: one line naming the flag the user typed, not the environment variable behind it', async () => {
     const result = await photoOrganizer(['plan', '--time-zone', 'Mars/Phobos', media]);
     expect(result.code).toBe(2);
-    expect(expectOneLine(result.stderr)).toBe(
-      'photo-organizer: --time-zone must be an IANA time zone such as Europe/Berlin or UTC; got "Mars/Phobos"',
-    );
+    expect(expectOneLine(result.stderr)).toMatch(/^photo-organizer: --time-zone must be an IANA time zone\b.*; got "Mars\/Phobos"$/);
   });
 
   it('no AWS region: one line saying how to set it, exit code 2', async () => {

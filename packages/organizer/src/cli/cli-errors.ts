@@ -43,34 +43,13 @@ function oneLine(error: unknown, command: string | undefined): string {
   }
   if (raw?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `${raw.message}; ${help}`;
   if (error instanceof ConfigurationError) {
-    const problems = error.problems.map((problem) => inFlagTerms(problem, process.argv.slice(2)));
+    // The settings table already names the flag the user typed (or the variable, when it came
+    // from the environment); one problem fits on one line.
+    const { problems } = error;
     return problems.length === 1 ? problems[0]! : `invalid settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`;
   }
   if (error instanceof UsageError || error instanceof AwsSetupError) return error.message;
   return `${raw?.name ?? 'Error'}: ${raw?.message ?? String(error)}`;
-}
-
-/**
- * The configuration reports problems by environment variable (the function's own settings); on
- * the command line, name the flag the user typed instead. A variable that came from the
- * environment (its flag not given) keeps its name, since that is where to fix it.
- */
-const FLAG_OF_VARIABLE: Readonly<Record<string, { readonly flag: string; readonly words: string }>> = {
-  KEY_TEMPLATE: { flag: '--template', words: '--template' },
-  DEFAULT_TIME_ZONE: { flag: '--time-zone', words: '--time-zone' },
-  UNDATED: { flag: '--undated', words: '--undated' },
-  READ_MODE: { flag: '--read-mode', words: '--read-mode' },
-  S3_ENDPOINT: { flag: '--endpoint', words: '--endpoint' },
-  DESTINATION_BUCKET: { flag: '--to', words: 'the bucket of --to' },
-  DESTINATION_PREFIX: { flag: '--to', words: 'the prefix of --to' },
-};
-
-function inFlagTerms(problem: string, argv: readonly string[]): string {
-  const variable = /^[A-Z][A-Z0-9_]+/.exec(problem)?.[0];
-  const mapping = variable ? FLAG_OF_VARIABLE[variable] : undefined;
-  if (!variable || !mapping) return problem;
-  const given = argv.some((argument) => argument === mapping.flag || argument.startsWith(`${mapping.flag}=`));
-  return given ? `${mapping.words}${problem.slice(variable.length)}` : problem;
 }
 
 function debugLines(error: unknown): string[] {
