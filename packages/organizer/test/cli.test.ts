@@ -137,6 +137,15 @@ describe('photo-organizer organize', () => {
     const help = await photoOrganizer(['organize', '--help'], s3);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--dry-run/);
+    expect(help.stdout).toMatch(/--time-zone Z +IANA zone .*\(default UTC\)/);
+  });
+
+  it('names the flag the user typed when a setting is wrong, and every wrong one at once', async () => {
+    const result = await photoOrganizer(['organize', 's3://old-photos', '--to', 's3://library', '--time-zone', 'Europe/Parris', '--template', '{yyyy}/{foo}/{name}'], s3);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--time-zone must be an IANA time zone such as Europe/Berlin, or UTC; got "Europe/Parris"');
+    expect(result.stderr).toContain('--template unknown placeholder {foo}');
+    expect(result.stderr).not.toMatch(/DEFAULT_TIME_ZONE|KEY_TEMPLATE/);
   });
 });
 
