@@ -41,5 +41,16 @@ export function readFailureAction(kind: ReadFailureKind, context: { readonly abo
  * the job report should show it) or a success (the object is simply not ours to do, or done).
  */
 export function isPermanentFailure(reason: SkipReason): boolean {
-  return reason === 'object-gone' || reason === 'unsupported-file-type';
+  return PERMANENT_FAILURES.has(reason);
 }
+
+// The object states of core/object-state.ts (archived, SSE-C, KMS) are final too (an empty
+// placeholder is simply not ours to do, like own output): the job
+// report lists them with their reason.
+const PERMANENT_FAILURES: ReadonlySet<SkipReason> = new Set<SkipReason>([
+  'object-gone',
+  'unsupported-file-type',
+  'archived',
+  'encrypted-customer-key',
+  'kms-key-not-granted',
+]);

@@ -1,3 +1,5 @@
+import type { ObjectStateFacts } from './object-state.js';
+
 /**
  * One S3 object, whatever delivered it (an S3 notification, a Batch Operations task, a listing,
  * the CLI): the one type for "this object" across the organizer.
@@ -45,6 +47,8 @@ export interface ObjectFacts {
   /** The object's user metadata (`x-amz-meta-*`, names lower-case, values as S3 returns them). */
   readonly userMetadata?: Readonly<Record<string, string>> | undefined;
   readonly contentHeaders: ContentHeaders;
+  /** Storage class, encryption, Object Lock and tag count as S3 reported them (`core/object-state.ts` decides from these). */
+  readonly state?: ObjectStateFacts | undefined;
 }
 
 /** `s3://bucket/key`, for logs and outcomes. */

@@ -1,4 +1,5 @@
 import type { ObjectReference } from './object-reference.js';
+import { OBJECT_STATE_REASONS, type ObjectStateReason } from './object-state.js';
 
 /**
  * Why an object was not organized. Every skip is logged with its reason and a detail; none is an
@@ -11,7 +12,9 @@ export type SkipReason =
   | 'folder-marker'
   | 'object-gone'
   | 'already-organized'
-  | 'unsupported-file-type';
+  | 'unsupported-file-type'
+  // The object's state (core/object-state.ts): empty, archived, SSE-C, KMS key not granted.
+  | ObjectStateReason;
 
 /** What each {@link SkipReason} means, in the words a log reader needs. */
 export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze({
@@ -22,6 +25,7 @@ export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze(
   'object-gone': 'the object was deleted (or overwritten) before it could be organized',
   'already-organized': 'this object is a copy made by the organizer',
   'unsupported-file-type': 'not a photo or video',
+  ...OBJECT_STATE_REASONS,
 });
 
 /** The part of the settings that decides which keys are ours to organize. */

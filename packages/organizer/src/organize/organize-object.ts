@@ -2,15 +2,20 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
+import { carriedAttributes, needsSourceTags } from '../core/carried-attributes.js';
+import { decideAfterFailure, decideBeforeRead, deleteRefusedReason, type FailedOperation, type ObjectStateVerdict, restoreTierProblem, sourceKeptReason } from '../core/object-state.js';
 import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
-import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { objectUrl, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
 import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
+import { s3FailureFacts } from '../s3/failure-facts.js';
 import { placeCopy } from '../s3/place-copy.js';
+import { requestRestore } from '../s3/restore-object.js';
+import { readSourceTags } from '../s3/source-tags.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 
@@ -37,6 +42,8 @@ export type Outcome =
       /** Wall-clock milliseconds for the whole object. */
       readonly ms: number;
       readonly moved: boolean;
+      /** Move mode only: why the source was kept although the copy is made ('under legal hold'). */
+      readonly sourceKept?: string;
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
     }
@@ -79,10 +86,25 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
-  const facts = await headSource(client, reference, options.signal);
+  // Issue 21: an S3 answer that names a permanent state (archived, SSE-C, KMS) ends here, once.
+  const permanent = (error: unknown, operation: FailedOperation): Outcome | undefined => {
+    if (options.signal?.aborted) return undefined;
+    const verdict = decideAfterFailure(s3FailureFacts(error), operation);
+    return verdict ? skip(verdict.reason, verdict.detail) : undefined;
+  };
+  let facts;
+  try {
+    facts = await headSource(client, reference, options.signal);
+  } catch (error) {
+    const outcome = permanent(error, 'head');
+    if (outcome) return outcome;
+    throw error;
+  }
   if (!facts) return skip('object-gone', 'deleted before it could be organized');
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
+  const blocked = decideBeforeRead(facts.state, facts.object.size);
+  if (blocked) return skip(blocked.reason, await restoreIfAsked(blocked, facts.object, dependencies, options));
 
   // Nothing to read in an empty object; exiftool failures leave the file undated, not lost.
   let metadata: ExtractedMetadata = NO_METADATA;
@@ -94,6 +116,8 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
       metadata = read.result;
       stats = read.stats;
     } catch (error) {
+      const outcome = permanent(error, 'read');
+      if (outcome) return outcome;
       const failure = readFailureAction(readFailureKind(error), { aborted: options.signal?.aborted === true });
       if (failure.action === 'skip') return skip(failure.reason, failure.detail);
       if (failure.action === 'retry') throw error;
@@ -105,26 +129,49 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const plan = planObject(facts, { metadata, error: metadataError }, configuration);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const { decision } = plan;
-  const placed = options.dryRun
-    ? { key: plan.targetKey, copied: false }
-    : await placeCopy({
-        client,
-        source: facts.object,
-        destinationBucket: configuration.destinationBucket,
-        targetKey: plan.targetKey,
-        contentHeaders: facts.contentHeaders,
-        userMetadata: plan.userMetadata,
-        multipartThresholdBytes: configuration.multipartThresholdBytes,
-        partSizeBytes: configuration.multipartPartSizeBytes,
-        signal: options.signal,
-      });
+  let placed;
+  try {
+    placed = options.dryRun
+      ? { key: plan.targetKey, copied: false }
+      : await placeCopy({
+          client,
+          source: facts.object,
+          destinationBucket: configuration.destinationBucket,
+          targetKey: plan.targetKey,
+          contentHeaders: facts.contentHeaders,
+          userMetadata: plan.userMetadata,
+          // Issue 21: the same storage class and tags on the single and the multipart path.
+          carried: carriedAttributes({
+            contentHeaders: facts.contentHeaders,
+            sourceStorageClass: facts.state?.storageClass,
+            storageClassSetting: configuration.storageClass,
+            sourceTags: needsSourceTags({ size: facts.object.size, multipartThresholdBytes: configuration.multipartThresholdBytes, tagCount: facts.state?.tagCount })
+              ? await readSourceTags(client, facts.object, options.signal)
+              : undefined,
+          }),
+          multipartThresholdBytes: configuration.multipartThresholdBytes,
+          partSizeBytes: configuration.multipartPartSizeBytes,
+          signal: options.signal,
+        });
+  } catch (error) {
+    const outcome = permanent(error, 'copy');
+    if (outcome) return outcome;
+    throw error;
+  }
   if (!options.dryRun && plan.sidecar) {
     await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
   }
-  const moved =
-    !options.dryRun && plan.deleteSource
-      ? await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key })
-      : false;
+  // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
+  let sourceKept = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
+  let moved = false;
+  if (!options.dryRun && plan.deleteSource && !sourceKept) {
+    try {
+      moved = await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key });
+    } catch (error) {
+      sourceKept = deleteRefusedReason(s3FailureFacts(error));
+      if (!sourceKept) throw error;
+    }
+  }
 
   const outcome: Outcome = {
     status: 'organized',
@@ -139,6 +186,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     requests: stats.requests,
     ms: Math.round(performance.now() - started),
     moved,
+    ...(sourceKept ? { sourceKept } : {}),
     ...(metadataError ? { metadataError } : {}),
   };
   logger.info(options.dryRun ? 'planned' : 'organized', {
@@ -148,4 +196,26 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     ...(metadata.warnings.length > 0 ? { exiftoolWarnings: metadata.warnings.slice(0, 5) } : {}),
   });
   return outcome;
+}
+
+/**
+ * The words for an archived object, after asking for its restore when `RESTORE_TIER` says so
+ * (issue 21): the `s3:ObjectRestore:Completed` event then organizes it.
+ */
+async function restoreIfAsked(verdict: ObjectStateVerdict, source: PinnedObject, dependencies: OrganizeDependencies, options: OrganizeOptions): Promise<string> {
+  const tier = dependencies.configuration.restoreTier;
+  const archive = verdict.archive;
+  if (!archive || archive.restoreInProgress || tier === 'off' || options.dryRun) return verdict.detail;
+  const where = archive.accessTier ? `${archive.storageClass} ${archive.accessTier}` : archive.storageClass;
+  const problem = restoreTierProblem(archive, tier);
+  if (problem) return `archived (${where}): restore not requested: ${problem}; restore it first, then re-run backfill`;
+  const result = await requestRestore(
+    dependencies.client,
+    source,
+    { tier, days: dependencies.configuration.restoreDays, intelligentTiering: archive.storageClass === 'INTELLIGENT_TIERING' },
+    options.signal,
+  );
+  return result === 'requested'
+    ? `archived (${where}): restore requested (${tier} tier); it is organized when the restore completes`
+    : `archived (${where}): a restore is in progress; it is organized when the restore completes`;
 }

@@ -6,6 +6,7 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { CarriedAttributes } from '../core/carried-attributes.js';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 
 export interface CopyRequest {
@@ -17,6 +18,8 @@ export interface CopyRequest {
   /** Headers that describe the content (Content-Type, Cache-Control, ...), carried over. */
   readonly contentHeaders: ContentHeaders;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The storage class and (multipart path) the source's tags: `core/carried-attributes.ts`. */
+  readonly carried?: Pick<CarriedAttributes, 'storageClass' | 'tagging'> | undefined;
   /** Sources of at least this many bytes are copied with UploadPartCopy (CopyObject's limit is 5 GiB). */
   readonly multipartThresholdBytes: number;
   /** Bytes per UploadPartCopy part (5 MiB to 5 GiB). */
@@ -45,6 +48,7 @@ export async function copyObject(request: CopyRequest): Promise<void> {
     Key: request.key,
     ...request.contentHeaders,
     Metadata: { ...request.metadata },
+    ...(request.carried?.storageClass ? { StorageClass: request.carried.storageClass } : {}),
   };
   if (source.size < request.multipartThresholdBytes) {
     await client.send(
@@ -60,7 +64,7 @@ export async function copyObject(request: CopyRequest): Promise<void> {
     return;
   }
 
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand(common), { abortSignal: signal });
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ ...common, ...(request.carried?.tagging ? { Tagging: request.carried.tagging } : {}) }), { abortSignal: signal });
   if (!UploadId) throw new Error(`CreateMultipartUpload for ${request.key} returned no UploadId`);
   try {
     const partSize = request.partSizeBytes;

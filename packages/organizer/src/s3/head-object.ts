@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import type { ObjectFacts, ObjectReference } from '../core/object-reference.js';
+import type { ObjectStateFacts } from '../core/object-state.js';
 import type { ExistingObject } from '../core/same-content.js';
 
 /**
@@ -24,6 +25,23 @@ export async function headSource(client: S3Client, reference: ObjectReference, s
       ContentEncoding: head.ContentEncoding,
       ContentLanguage: head.ContentLanguage,
     },
+    state: stateFacts(head),
+  };
+}
+
+/** The headers `core/object-state.ts` decides from (storage class, encryption, Object Lock, tag count). */
+export function stateFacts(head: Omit<HeadObjectCommandOutput, '$metadata'>): ObjectStateFacts {
+  return {
+    storageClass: head.StorageClass,
+    archiveStatus: head.ArchiveStatus,
+    restore: head.Restore,
+    serverSideEncryption: head.ServerSideEncryption,
+    kmsKeyId: head.SSEKMSKeyId,
+    sseCustomerAlgorithm: head.SSECustomerAlgorithm,
+    legalHold: head.ObjectLockLegalHoldStatus,
+    lockMode: head.ObjectLockMode,
+    retainUntil: head.ObjectLockRetainUntilDate,
+    tagCount: head.TagCount,
   };
 }
 

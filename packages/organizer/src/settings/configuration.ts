@@ -1,5 +1,6 @@
 import { isValidTimeZone } from '../core/date-policy/date-value.js';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblems } from '../core/key-template.js';
+import { COPYABLE_STORAGE_CLASSES, type CopyableStorageClass, RESTORE_TIERS, type RestoreTier } from '../core/object-state.js';
 
 /** Everything the organizer can be told. Built once (cold start) and frozen. */
 export interface Configuration {
@@ -20,6 +21,12 @@ export interface Configuration {
   /** Objects at least this large are copied with UploadPartCopy. */
   readonly multipartThresholdBytes: number;
   readonly multipartPartSizeBytes: number;
+  /** The copies' storage class (`STORAGE_CLASS`): `source` (the default) follows each source's class. */
+  readonly storageClass: 'source' | CopyableStorageClass;
+  /** Request a restore of archived sources with this tier (`RESTORE_TIER`); `off` (the default) only reports them. */
+  readonly restoreTier: 'off' | RestoreTier;
+  /** Days a restored GLACIER / DEEP_ARCHIVE copy stays readable (`RESTORE_DAYS`). @default 1 */
+  readonly restoreDays: number;
   readonly exiftool: {
     readonly perlPath: string;
     readonly libDir: string;
@@ -134,6 +141,10 @@ export function loadConfiguration(
     readMode: oneOf('READ_MODE', ['random-access', 'stream'], 'random-access'),
     multipartThresholdBytes,
     multipartPartSizeBytes,
+    // Issue 21: where the copy is stored, and whether archived sources are restored.
+    storageClass: oneOf('STORAGE_CLASS', ['source', ...COPYABLE_STORAGE_CLASSES], 'source'),
+    restoreTier: oneOf('RESTORE_TIER', ['off', ...RESTORE_TIERS], 'off'),
+    restoreDays: integer('RESTORE_DAYS', 1, 1),
     exiftool: {
       perlPath: read('EXIFTOOL_PERL') ?? LAYER_PATHS.perlPath,
       libDir: read('EXIFTOOL_LIB') ?? LAYER_PATHS.libDir,
