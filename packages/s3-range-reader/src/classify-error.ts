@@ -99,7 +99,7 @@ function readerErrorKind(error: S3RangeReaderError): S3ErrorKind {
  * S3's error code of a failed request (`InvalidObjectState`, `AccessDenied`, `KMS.NotFoundException`,
  * `SlowDown`...), or undefined when the response had no body (every HEAD error) or none arrived.
  * The SDK puts the code in `name` (`Code` in the body); its stand-ins for a missing body
- * (`UnknownError`, `NotFound`, `Forbidden`, `BadRequest`) are not S3 codes.
+ * (`Unknown`, `UnknownError`, `NotFound`, `Forbidden`, `BadRequest`) are not S3 codes.
  *
  * @example
  * s3ErrorCode(error); // 'InvalidObjectState'
@@ -112,7 +112,7 @@ export function s3ErrorCode(error: unknown): string | undefined {
   return code;
 }
 
-const NOT_S3_CODES = new Set(['Error', 'UnknownError', 'NotFound', 'Forbidden', 'BadRequest', 'TypeError', 'AbortError', 'TimeoutError', 'TransientFault']);
+const NOT_S3_CODES = new Set(['Error', 'Unknown', 'UnknownError', 'NotFound', 'Forbidden', 'BadRequest', 'TypeError', 'AbortError', 'TimeoutError', 'TransientFault']);
 
 /** Marker for faults the reader detects itself (timeout, short body): always transient. */
 export class TransientFault extends Error {

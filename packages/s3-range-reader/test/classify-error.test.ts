@@ -55,6 +55,7 @@ describe('the S3 error code is kept, not folded into "Access denied"', () => {
   });
 
   it('has no code for a HEAD error (no body: the SDK says UnknownError / NotFound)', () => {
+    expect(s3ErrorCode(serviceError('Unknown', 400))).toBeUndefined();
     expect(s3ErrorCode(serviceError('UnknownError', 400))).toBeUndefined();
     expect(s3ErrorCode(serviceError('NotFound', 404))).toBeUndefined();
     expect(s3ErrorCode(serviceError('InvalidRequest', 400))).toBe('InvalidRequest');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { createObjectStateStandIns, type ObjectStateStandInOptions, type ObjectStateStandIns } from './object-state-stand-ins.js';
+import { createTaggingStandIn } from './tagging-stand-in.js';
 
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS and ships no types; these are the few members we use.
@@ -46,6 +48,8 @@ export interface LocalS3Options {
   readonly directory?: string;
   /** Port on 127.0.0.1. @default 0 (a random free port) */
   readonly port?: number;
+  /** The object-state stand-ins' options (archive tiers, SSE-C, KMS denial, Object Lock: `object-state-stand-ins.ts`). */
+  readonly objectStates?: ObjectStateStandInOptions;
 }
 
 export interface LocalS3 {
@@ -55,6 +59,8 @@ export interface LocalS3 {
   /** A ready configuration for `new S3Client(...)`; override `endpoint` to go through a proxy. */
   readonly clientConfig: S3ClientConfig;
   client(overrides?: S3ClientConfig): S3Client;
+  /** What s3rver cannot produce, answered as AWS documents (`object-state-stand-ins.ts`): restore requests, refusals. */
+  readonly objectStates: ObjectStateStandIns;
   /** Calls `listener` with each ObjectCreated notification (one record, AWS's shape). */
   onObjectCreated(listener: (event: S3Event) => void): () => void;
   /** Resolves with the first ObjectCreated record that satisfies `predicate`. */
@@ -97,8 +103,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   });
   // After s3rver's logger and XML body builder (so responses are still objects on the way back),
   // before its vhost handling and router.
-  server.middleware.splice(2, 0, awsCompatibility(server.store));
+  const compatibility = awsCompatibility(server.store);
+  server.middleware.splice(2, 0, compatibility);
   server.middleware.splice(1, 0, undoDoubleXmlEscaping);
+  // Stand-ins for what s3rver cannot produce (object states, tags), in front of the fixes above.
+  const objectStates = createObjectStateStandIns(server.store as never, options.objectStates);
+  server.middleware.splice(server.middleware.indexOf(compatibility), 0, objectStates.middleware as unknown as Middleware, createTaggingStandIn() as unknown as Middleware);
 
   const listeners = new Set<(event: S3Event) => void>();
   server.on('event', (raw) => {
@@ -127,6 +137,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     directory,
     clientConfig,
     client: (overrides = {}) => new S3Client({ ...clientConfig, ...overrides }),
+    objectStates,
     onObjectCreated(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
