@@ -96,23 +96,24 @@ describe('photo-organizer organize', () => {
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const planned = lines.filter((line) => line.status === 'organized');
     expect(planned.map((line) => line.targetKey)).toContain('sorted/2019-07-15/jpeg-dto-offset.jpg');
-    expect(lines.at(-1).summary).toMatchObject({ listed: 22, copied: 0, planned: 21, skipped: 1, failed: 0 });
+    expect(lines.at(-1).summary).toMatchObject({ listed: 22, copied: 0, planned: 20, skipped: 2, failed: 0 });
     expect(await keys(client, 'library')).toEqual([]);
   });
 
   it('organizes a prefix of mixed files, then a second run copies nothing', async () => {
     const first = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--concurrency', '3'], s3);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/22 objects: 21 copied, 0 already organized, 0 planned, 1 skipped, 0 failed/);
+    expect(first.stdout).toMatch(/22 objects: 20 copied, 0 already organized, 0 planned, 2 skipped, 0 failed/);
     const afterFirst = await keys(client, 'library');
     expect(afterFirst).toContain('sorted/2019-05-26/mov-apple-creationdate.mov');
-    expect(afterFirst).toContain('sorted/undated/empty.jpg');
+    // The 0-byte placeholder is skipped (empty-object), never copied.
+    expect(afterFirst).not.toContain('sorted/undated/empty.jpg');
     expect(afterFirst.every((key) => key.startsWith('sorted/'))).toBe(true);
-    expect(afterFirst).toHaveLength(21);
+    expect(afterFirst).toHaveLength(20);
 
     const second = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--json'], s3);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!).summary).toMatchObject({ copied: 0, alreadyOrganized: 21, skipped: 1 });
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!).summary).toMatchObject({ copied: 0, alreadyOrganized: 20, skipped: 2 });
     expect(await keys(client, 'library')).toEqual(afterFirst);
   });
 

@@ -23,9 +23,11 @@
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
 // - `x-amz-object-lock-legal-hold: ON`, or `x-amz-object-lock-mode` with a future
-//   `x-amz-object-lock-retain-until-date` -> DELETE answers 403 `AccessDenied`; HEAD and GET show
-//   the lock headers. (AWS refuses the delete of a locked *version*; s3rver has no versions, so
-//   every delete of the key stands for that.)
+//   `x-amz-object-lock-retain-until-date` -> DELETE answers 403 `AccessDenied`. HEAD and GET show
+//   the lock headers only with `showObjectLockHeaders` (AWS returns them only to a caller with
+//   s3:GetObjectLegalHold / s3:GetObjectRetention, which the function's role does not have). (AWS
+//   refuses the delete of a locked *version*; s3rver has no versions, so every delete of the key
+//   stands for that.)
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
 
@@ -55,6 +57,8 @@ export type StandInMiddleware = (context: StandInContext, next: () => Promise<vo
 export interface ObjectStateStandInOptions {
   /** KMS key ids (or ARNs) the caller was not granted: objects under them cannot be read or copied. @default [] */
   readonly deniedKmsKeyIds?: readonly string[];
+  /** Show `x-amz-object-lock-*` on HEAD and GET, as AWS does for a caller with s3:GetObjectLegalHold / s3:GetObjectRetention. @default false */
+  readonly showObjectLockHeaders?: boolean;
 }
 
 /** What a test can see and do about the stand-ins. */
@@ -186,9 +190,11 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
         context.set('x-amz-server-side-encryption-customer-algorithm', state.sseCustomerAlgorithm);
         context.set('x-amz-server-side-encryption-customer-key-MD5', state.sseCustomerKeyMd5 ?? '');
       }
-      if (state.legalHold) context.set('x-amz-object-lock-legal-hold', state.legalHold);
-      if (state.lockMode) context.set('x-amz-object-lock-mode', state.lockMode);
-      if (state.retainUntil) context.set('x-amz-object-lock-retain-until-date', state.retainUntil);
+      if (options.showObjectLockHeaders) {
+        if (state.legalHold) context.set('x-amz-object-lock-legal-hold', state.legalHold);
+        if (state.lockMode) context.set('x-amz-object-lock-mode', state.lockMode);
+        if (state.retainUntil) context.set('x-amz-object-lock-retain-until-date', state.retainUntil);
+      }
       if (state.restore) context.set('x-amz-restore', state.restore === 'ongoing' ? 'ongoing-request="true"' : `ongoing-request="false", expiry-date="${new Date(Date.now() + 86_400_000).toUTCString()}"`);
       return;
     }

@@ -87,11 +87,25 @@ describe('SSE-KMS with a key not granted', () => {
 });
 
 describe('Object Lock', () => {
-  it('refuses to delete an object under legal hold (403 AccessDenied) and shows the hold', async () => {
+  it('refuses to delete an object under legal hold (403 AccessDenied); the hold is not shown without s3:GetObjectLegalHold', async () => {
     await client.send(new PutObjectCommand({ Bucket: 'in', Key: 'held.jpg', Body: 'bytes', ObjectLockLegalHoldStatus: 'ON' }));
-    expect((await client.send(new HeadObjectCommand({ Bucket: 'in', Key: 'held.jpg' }))).ObjectLockLegalHoldStatus).toBe('ON');
+    expect((await client.send(new HeadObjectCommand({ Bucket: 'in', Key: 'held.jpg' }))).ObjectLockLegalHoldStatus).toBeUndefined();
     expect(await failure(client.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'held.jpg' })))).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringContaining('object lock') });
     expect(s3.objectStates.refusals).toContainEqual({ method: 'DELETE', bucket: 'in', key: 'held.jpg', code: 'AccessDenied' });
+  });
+
+  it('shows the hold and the retention to a caller that may read them (showObjectLockHeaders)', async () => {
+    const visible = await startLocalS3({ buckets: ['in'], objectStates: { showObjectLockHeaders: true } });
+    try {
+      const visibleClient = visible.client();
+      const until = new Date(Date.now() + 86_400_000);
+      await visibleClient.send(new PutObjectCommand({ Bucket: 'in', Key: 'kept.jpg', Body: 'bytes', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON' }));
+      const head = await visibleClient.send(new HeadObjectCommand({ Bucket: 'in', Key: 'kept.jpg' }));
+      expect([head.ObjectLockLegalHoldStatus, head.ObjectLockMode, head.ObjectLockRetainUntilDate?.toISOString().slice(0, 19)]).toEqual(['ON', 'COMPLIANCE', until.toISOString().slice(0, 19)]);
+      expect(await failure(visibleClient.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'kept.jpg' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    } finally {
+      await visible.stop();
+    }
   });
 });
 
