@@ -105,10 +105,14 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
       return undefined; // not there: s3rver answers NoSuchKey itself
     }
   };
+  /** The error AWS answers with; `refused()` records it when it is actually sent. */
   const refuse = (method: string, bucket: string, key: string, code: string, message: string, status: number, detail: Record<string, unknown> = {}) => {
-    refusals.push({ method, bucket, key, code });
-    const error = new S3Error(code, message, detail);
+    const error = Object.assign(new S3Error(code, message, detail), { refusal: { method, bucket, key, code } });
     error.status = status;
+    return error;
+  };
+  const refused = (error: ReturnType<typeof refuse>) => {
+    refusals.push(error.refusal);
     return error;
   };
 
@@ -160,10 +164,10 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
     if (context.method === 'POST' && 'restore' in context.query) {
       const storageClass = await storageClassOf(bucket, key);
       if (!storageClass || !ARCHIVE_CLASSES.has(storageClass)) {
-        throw refuse('POST', bucket, key, 'InvalidObjectState', "Restore is not allowed for the object's current storage class", 403);
+        throw refused(refuse('POST', bucket, key, 'InvalidObjectState', "Restore is not allowed for the object's current storage class", 403));
       }
       const state = states.get(id) ?? {};
-      if (state.restore === 'ongoing') throw refuse('POST', bucket, key, 'RestoreAlreadyInProgress', 'Object restore is already in progress', 409);
+      if (state.restore === 'ongoing') throw refused(refuse('POST', bucket, key, 'RestoreAlreadyInProgress', 'Object restore is already in progress', 409));
       const body = await readBody(context);
       const tier = /<Tier>([^<]*)<\/Tier>/.exec(body)?.[1];
       const days = /<Days>(\d+)<\/Days>/.exec(body)?.[1];
@@ -179,7 +183,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
       const state = states.get(id);
       const refusal = await readRefusal(context.method, bucket, key, headers, false);
       // Archived and KMS-denied objects still answer HEAD: it reads no data.
-      if (refusal && (context.method === 'GET' || refusal.status === 400)) throw refusal;
+      if (refusal && (context.method === 'GET' || refusal.status === 400)) throw refused(refusal);
       await next();
       if (!state) return;
       if (state.kmsKeyId) {
@@ -202,7 +206,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
     if (context.method === 'DELETE' && subresources.length === 0) {
       const state = states.get(id);
       const retained = state?.retainUntil !== undefined && Date.parse(state.retainUntil) > Date.now();
-      if (state?.legalHold === 'ON' || retained) throw refuse('DELETE', bucket, key, 'AccessDenied', 'Access Denied because object protected by object lock.', 403);
+      if (state?.legalHold === 'ON' || retained) throw refused(refuse('DELETE', bucket, key, 'AccessDenied', 'Access Denied because object protected by object lock.', 403));
       await next();
       states.delete(id);
       return;
@@ -212,7 +216,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
       const source = decodeURIComponent(copySource.replace(/\?versionId=.*$/, '')).replace(/^\//, '');
       const slash = source.indexOf('/');
       const refusal = await readRefusal(context.method, source.slice(0, slash), source.slice(slash + 1), headers, true);
-      if (refusal) throw refusal;
+      if (refusal) throw refused(refusal);
     }
     const writesObject = (context.method === 'PUT' && subresources.length === 0) ||
       (context.method === 'POST' && 'uploads' in context.query);
