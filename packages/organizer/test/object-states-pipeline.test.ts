@@ -84,7 +84,7 @@ beforeAll(async () => {
     s3,
     sourceBucket: 'inbox',
     destinationBucket: 'vault',
-    environment: { MOVE: 'true', STORAGE_CLASS: 'INTELLIGENT_TIERING', DESTINATION_PREFIX: 'photos/' },
+    environment: { MOVE: 'true', STORAGE_CLASS: 'INTELLIGENT_TIERING', DESTINATION_PREFIX: 'photos/', RESTORE_TIER: 'Bulk' },
   });
 });
 
@@ -199,5 +199,30 @@ describe('states a retry cannot fix: one attempt, the reason in the log and in t
       resultCode: 'Succeeded',
       resultString: 's3://vault/photos/2019-07-15/IMG_0008.jpg (source kept: under legal hold or Object Lock retention)',
     });
+  });
+});
+
+describe('RESTORE_TIER: archived objects are restored, then organized by the restore-completed event', () => {
+  it('asks for a Bulk restore once, says so, and organizes the object when s3:ObjectRestore:Completed arrives', async () => {
+    const key = 'vault-archive/IMG_0009.jpg';
+    await put('inbox', key, dated, { StorageClass: 'DEEP_ARCHIVE' });
+    await moveMode.idle();
+    expect(moveMode.failures).toEqual([]);
+    expect(s3.objectStates.restoreRequests.filter((request) => request.key === key)).toEqual([{ bucket: 'inbox', key, tier: 'Bulk', days: 1 }]);
+    const requested = logLinesAbout(moveMode, `s3://inbox/${key}`).find((line) => line.reason === 'archived');
+    expect(requested?.detail).toBe('archived (DEEP_ARCHIVE): restore requested (Bulk tier); it is organized when the restore completes');
+
+    // A repeated event while the restore runs asks for nothing more.
+    const record = (eventName: string) => ({ Records: [{ eventSource: 'aws:s3', eventName, s3: { bucket: { name: 'inbox' }, object: { key: encodeEventKey(key) } } }] });
+    const again = await moveMode.invoke(record('ObjectCreated:Put'));
+    expect(again.logs.join('\n')).toContain('a restore is in progress; it is organized when the restore completes');
+    expect(s3.objectStates.restoreRequests.filter((request) => request.key === key)).toHaveLength(1);
+
+    s3.objectStates.completeRestore('inbox', key);
+    const restored = await moveMode.invoke(record('ObjectRestore:Completed'));
+    expect(restored.error).toBeUndefined();
+    expect(restored.result).toEqual({ organized: 1, skipped: 0 });
+    expect(await keysUnder('vault', 'photos/2019-07-15/')).toContain('photos/2019-07-15/IMG_0009.jpg');
+    expect(await keysUnder('inbox', 'vault-archive/')).toEqual([]);
   });
 });
