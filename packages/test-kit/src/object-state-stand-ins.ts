@@ -50,7 +50,7 @@ export interface StandInContext {
   req: { headers: Record<string, string | string[] | undefined> };
   set(name: string, value: string): void;
 }
-type StoreWithMetadata = { getMetadata(bucket: string, key: string): Promise<Record<string, string>> };
+type StoreWithMetadata = { getMetadata(bucket: string, key: string): Promise<Record<string, string | number>> };
 export type StandInMiddleware = (context: StandInContext, next: () => Promise<void>) => Promise<void>;
 
 /** Options of the object-state stand-ins (`startLocalS3({ objectStates })`). */
@@ -100,7 +100,8 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
 
   const storageClassOf = async (bucket: string, key: string): Promise<string | undefined> => {
     try {
-      return (await store.getMetadata(bucket, key))['x-amz-storage-class'];
+      const storageClass = (await store.getMetadata(bucket, key))['x-amz-storage-class'];
+      return storageClass === undefined ? undefined : String(storageClass);
     } catch {
       return undefined; // not there: s3rver answers NoSuchKey itself
     }

@@ -70,7 +70,12 @@ export function createTaggingStandIn(): StandInMiddleware {
 
     if (context.method === 'POST' && 'uploads' in query) {
       await next();
-      const uploadId = (context.body as { InitiateMultipartUploadResult?: { UploadId?: string } } | undefined)?.InitiateMultipartUploadResult?.UploadId;
+      // The answer is XML text, or an object s3rver's builder turns into XML later.
+      const body = context.body;
+      const uploadId =
+        typeof body === 'string'
+          ? /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1]
+          : (body as { InitiateMultipartUploadResult?: { UploadId?: string } } | undefined)?.InitiateMultipartUploadResult?.UploadId;
       if (uploadId) pendingUploads.set(uploadId, parseTagging(header('x-amz-tagging')));
       return;
     }

@@ -4,6 +4,8 @@ import { OBJECT_STATE_REASONS, type ObjectStateReason } from './object-state.js'
 /**
  * Why an object was not organized. Every skip is logged with its reason and a detail; none is an
  * error (a retry would decide the same).
+ * @example
+ * const reason: SkipReason = 'folder-marker';
  */
 export type SkipReason =
   | 'own-output'
@@ -16,7 +18,11 @@ export type SkipReason =
   // The object's state (core/object-state.ts): empty, archived, SSE-C, KMS key not granted.
   | ObjectStateReason;
 
-/** What each {@link SkipReason} means, in the words a log reader needs. */
+/**
+ * What each {@link SkipReason} means, in the words a log reader needs.
+ * @example
+ * SKIP_REASONS['own-output']; // 'a key under the destination prefix of the destination bucket: our own output'
+ */
 export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze({
   'own-output': 'a key under the destination prefix of the destination bucket: our own output',
   'outside-source-prefix': 'a key outside the source prefix',
@@ -28,7 +34,11 @@ export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze(
   ...OBJECT_STATE_REASONS,
 });
 
-/** The part of the settings that decides which keys are ours to organize. */
+/**
+ * The part of the settings that decides which keys are ours to organize.
+ * @example
+ * const scope: ScopeSettings = { destinationBucket: 'photos', destinationPrefix: 'library/', sourcePrefix: 'incoming/' };
+ */
 export interface ScopeSettings {
   readonly destinationBucket: string;
   /** '' or ends with '/'. */

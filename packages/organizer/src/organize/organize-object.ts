@@ -19,7 +19,12 @@ import { readSourceTags } from '../s3/source-tags.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 
-/** What happened to one object; logged as one JSON line and returned. */
+/**
+ * What happened to one object; logged as one JSON line and returned.
+ * @example
+ * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
+ * else console.log('skipped', outcome.reason);
+ */
 export type Outcome =
   | {
       readonly status: 'organized';
@@ -41,15 +46,20 @@ export type Outcome =
       readonly requests: number;
       /** Wall-clock milliseconds for the whole object. */
       readonly ms: number;
+      /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
       readonly moved: boolean;
-      /** Move mode only: why the source was kept although the copy is made ('under legal hold'). */
+      /** Move mode: why the source was not deleted although the copy is verified ('a newer object is there: kept', 'under legal hold or Object Lock retention'). */
       readonly sourceKept?: string;
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
-/** What organizing needs; built once per container (`createDependencies`). */
+/**
+ * What organizing needs; built once per container (`createDependencies`).
+ * @example
+ * const dependencies: OrganizeDependencies = createDependencies(configuration, createLogger());
+ */
 export interface OrganizeDependencies {
   readonly client: S3Client;
   readonly configuration: Configuration;
@@ -57,11 +67,18 @@ export interface OrganizeDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Per call: a dry run, an abort signal.
+ * @example
+ * await organizeObject(reference, dependencies, { dryRun: true, signal: AbortSignal.timeout(60_000) });
+ */
 export interface OrganizeOptions {
   /** Decide and report, write nothing. */
   readonly dryRun?: boolean;
   /** Aborts the work (the invocation's deadline). */
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which work must stop; a big multipart copy stops cleanly before it and resumes on the retry. */
+  readonly deadline?: number;
 }
 
 /**
@@ -94,7 +111,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   };
   let facts;
   try {
-    facts = await headSource(client, reference, options.signal);
+    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
   } catch (error) {
     const outcome = permanent(error, 'head');
     if (outcome) return outcome;
@@ -129,10 +146,11 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const plan = planObject(facts, { metadata, error: metadataError }, configuration);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const { decision } = plan;
+  const checksums = configuration.s3.checksums;
   let placed;
   try {
     placed = options.dryRun
-      ? { key: plan.targetKey, copied: false }
+      ? { key: plan.targetKey, copied: false, checksum: undefined }
       : await placeCopy({
           client,
           source: facts.object,
@@ -151,7 +169,9 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
           }),
           multipartThresholdBytes: configuration.multipartThresholdBytes,
           partSizeBytes: configuration.multipartPartSizeBytes,
+          checksums,
           signal: options.signal,
+          deadline: options.deadline,
         });
   } catch (error) {
     const outcome = permanent(error, 'copy');
@@ -159,19 +179,33 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     throw error;
   }
   if (!options.dryRun && plan.sidecar) {
-    await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+    const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
+    if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
   }
   // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
-  let sourceKept = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
-  let moved = false;
-  if (!options.dryRun && plan.deleteSource && !sourceKept) {
+  let lockedReason = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
+  let deletion: Awaited<ReturnType<typeof deleteSourceAfterVerifying>> | undefined;
+  if (!options.dryRun && plan.deleteSource && !lockedReason) {
     try {
-      moved = await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key });
+      deletion = await deleteSourceAfterVerifying({
+        client,
+        source: facts.object,
+        destinationBucket: configuration.destinationBucket,
+        copyKey: placed.key,
+        copyChecksum: placed.checksum,
+        checksums,
+        signal: options.signal,
+      });
     } catch (error) {
-      sourceKept = deleteRefusedReason(s3FailureFacts(error));
-      if (!sourceKept) throw error;
+      lockedReason = deleteRefusedReason(s3FailureFacts(error));
+      if (!lockedReason) throw error;
     }
   }
+  if (deletion?.status === 'kept-newer') {
+    logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
+  }
+  const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
+  const sourceKept = lockedReason ?? (deletion?.status === 'kept-newer' ? 'a newer object is there: kept' : undefined);
 
   const outcome: Outcome = {
     status: 'organized',
