@@ -23,11 +23,11 @@
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
 // - `x-amz-object-lock-legal-hold: ON`, or `x-amz-object-lock-mode` with a future
-//   `x-amz-object-lock-retain-until-date` -> DELETE answers 403 `AccessDenied`. HEAD and GET show
-//   the lock headers only with `showObjectLockHeaders` (AWS returns them only to a caller with
-//   s3:GetObjectLegalHold / s3:GetObjectRetention, which the function's role does not have). (AWS
-//   refuses the delete of a locked *version*; s3rver has no versions, so every delete of the key
-//   stands for that.)
+//   `x-amz-object-lock-retain-until-date` -> a DELETE naming the version (`?versionId=`) answers 403
+//   `AccessDenied`. A DELETE without a version is not refused: AWS adds a delete marker and the
+//   locked version stays; s3rver has no versions, so here the key simply goes. HEAD and GET show the
+//   lock headers only with `showObjectLockHeaders` (AWS returns them only to a caller with
+//   s3:GetObjectLegalHold / s3:GetObjectRetention).
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
 
@@ -207,7 +207,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
     if (context.method === 'DELETE' && subresources.length === 0) {
       const state = states.get(id);
       const retained = state?.retainUntil !== undefined && Date.parse(state.retainUntil) > Date.now();
-      if (state?.legalHold === 'ON' || retained) throw refused(refuse('DELETE', bucket, key, 'AccessDenied', 'Access Denied because object protected by object lock.', 403));
+      if ((state?.legalHold === 'ON' || retained) && typeof context.query.versionId === 'string') throw refused(refuse('DELETE', bucket, key, 'AccessDenied', 'Access Denied because object protected by object lock.', 403));
       await next();
       states.delete(id);
       return;
@@ -221,20 +221,28 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
     }
     const writesObject = (context.method === 'PUT' && subresources.length === 0) ||
       (context.method === 'POST' && 'uploads' in context.query);
-    await next();
-    if (writesObject && context.status < 300) {
-      const recorded: RecordedState = {};
-      const sseC = header(headers, 'x-amz-server-side-encryption-customer-algorithm');
-      if (sseC) Object.assign(recorded, { sseCustomerAlgorithm: sseC, sseCustomerKeyMd5: header(headers, 'x-amz-server-side-encryption-customer-key-md5') });
-      if (header(headers, 'x-amz-server-side-encryption') === 'aws:kms') recorded.kmsKeyId = header(headers, 'x-amz-server-side-encryption-aws-kms-key-id') ?? 'aws/s3';
-      const legalHold = header(headers, 'x-amz-object-lock-legal-hold');
-      if (legalHold) recorded.legalHold = legalHold;
-      const lockMode = header(headers, 'x-amz-object-lock-mode');
-      if (lockMode) recorded.lockMode = lockMode;
-      const retainUntil = header(headers, 'x-amz-object-lock-retain-until-date');
-      if (retainUntil) recorded.retainUntil = retainUntil;
-      if (Object.keys(recorded).length > 0) states.set(id, recorded);
+    if (!writesObject) return next();
+    // Recorded before the write: the object's event may reach a reader before this middleware
+    // sees the answer. Put back if the write fails.
+    const previous = states.get(id);
+    const recorded: RecordedState = {};
+    const sseC = header(headers, 'x-amz-server-side-encryption-customer-algorithm');
+    if (sseC) Object.assign(recorded, { sseCustomerAlgorithm: sseC, sseCustomerKeyMd5: header(headers, 'x-amz-server-side-encryption-customer-key-md5') });
+    if (header(headers, 'x-amz-server-side-encryption') === 'aws:kms') recorded.kmsKeyId = header(headers, 'x-amz-server-side-encryption-aws-kms-key-id') ?? 'aws/s3';
+    const legalHold = header(headers, 'x-amz-object-lock-legal-hold');
+    if (legalHold) recorded.legalHold = legalHold;
+    const lockMode = header(headers, 'x-amz-object-lock-mode');
+    if (lockMode) recorded.lockMode = lockMode;
+    const retainUntil = header(headers, 'x-amz-object-lock-retain-until-date');
+    if (retainUntil) recorded.retainUntil = retainUntil;
+    if (Object.keys(recorded).length > 0) states.set(id, recorded);
+    else states.delete(id);
+    try {
+      await next();
+    } catch (error) {
+      if (previous) states.set(id, previous);
       else states.delete(id);
+      throw error;
     }
   };
 

@@ -25,6 +25,19 @@ export function createTaggingStandIn(): StandInMiddleware {
   const tags = new Map<string, Tags>();
   const pendingUploads = new Map<string, Tags>();
 
+  /** Sets the tags before the write (its event may reach a reader before the answer comes back here); puts the old ones back if the write fails. */
+  const writeWith = async (id: string, tagSet: Tags, next: () => Promise<void>) => {
+    const previous = tags.get(id);
+    tags.set(id, tagSet);
+    try {
+      await next();
+    } catch (error) {
+      if (previous) tags.set(id, previous);
+      else tags.delete(id);
+      throw error;
+    }
+  };
+
   return async function taggingStandIn(context, next) {
     const [, bucket, ...keyParts] = context.path.split('/');
     const key = decodeURIComponent(keyParts.join('/'));
@@ -81,8 +94,7 @@ export function createTaggingStandIn(): StandInMiddleware {
     }
     if (context.method === 'POST' && typeof query.uploadId === 'string') {
       const uploadId = query.uploadId;
-      await next();
-      if (context.status < 300) tags.set(id, pendingUploads.get(uploadId) ?? []);
+      await writeWith(id, pendingUploads.get(uploadId) ?? [], next);
       pendingUploads.delete(uploadId);
       return;
     }
@@ -102,8 +114,7 @@ export function createTaggingStandIn(): StandInMiddleware {
         const source = decodeURIComponent(copySource.replace(/\?versionId=.*$/, '')).replace(/^\//, '');
         next_ = tags.get(source) ?? [];
       }
-      await next();
-      if (context.status < 300) tags.set(id, next_);
+      await writeWith(id, next_, next);
       return;
     }
     return next();

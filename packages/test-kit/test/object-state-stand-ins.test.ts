@@ -87,11 +87,14 @@ describe('SSE-KMS with a key not granted', () => {
 });
 
 describe('Object Lock', () => {
-  it('refuses to delete an object under legal hold (403 AccessDenied); the hold is not shown without s3:GetObjectLegalHold', async () => {
+  it('refuses to delete a version under legal hold (403 AccessDenied); a delete without a version stands for a delete marker', async () => {
     await client.send(new PutObjectCommand({ Bucket: 'in', Key: 'held.jpg', Body: 'bytes', ObjectLockLegalHoldStatus: 'ON' }));
+    // Not shown to a caller without s3:GetObjectLegalHold.
     expect((await client.send(new HeadObjectCommand({ Bucket: 'in', Key: 'held.jpg' }))).ObjectLockLegalHoldStatus).toBeUndefined();
-    expect(await failure(client.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'held.jpg' })))).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringContaining('object lock') });
+    expect(await failure(client.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'held.jpg', VersionId: 'v1' })))).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringContaining('object lock') });
     expect(s3.objectStates.refusals).toContainEqual({ method: 'DELETE', bucket: 'in', key: 'held.jpg', code: 'AccessDenied' });
+    await client.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'held.jpg' }));
+    expect(await failure(client.send(new HeadObjectCommand({ Bucket: 'in', Key: 'held.jpg' })))).toMatchObject({ status: 404 });
   });
 
   it('shows the hold and the retention to a caller that may read them (showObjectLockHeaders)', async () => {
@@ -102,7 +105,7 @@ describe('Object Lock', () => {
       await visibleClient.send(new PutObjectCommand({ Bucket: 'in', Key: 'kept.jpg', Body: 'bytes', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON' }));
       const head = await visibleClient.send(new HeadObjectCommand({ Bucket: 'in', Key: 'kept.jpg' }));
       expect([head.ObjectLockLegalHoldStatus, head.ObjectLockMode, head.ObjectLockRetainUntilDate?.toISOString().slice(0, 19)]).toEqual(['ON', 'COMPLIANCE', until.toISOString().slice(0, 19)]);
-      expect(await failure(visibleClient.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'kept.jpg' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+      expect(await failure(visibleClient.send(new DeleteObjectCommand({ Bucket: 'in', Key: 'kept.jpg', VersionId: 'v1' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
     } finally {
       await visible.stop();
     }
