@@ -47,8 +47,31 @@ export async function headSource(
   };
 }
 
-/** The headers `core/object-state.ts` decides from (storage class, encryption, Object Lock, tag count). */
-export function stateFacts(head: Omit<HeadObjectCommandOutput, '$metadata'>): ObjectStateFacts {
+/** The response fields `core/object-state.ts` decides from; HeadObject and GetObject (a ranged GET's 206) both carry them. */
+export type StateHeaders = Partial<
+  Pick<
+    HeadObjectCommandOutput,
+    | 'StorageClass'
+    | 'ArchiveStatus'
+    | 'Restore'
+    | 'ServerSideEncryption'
+    | 'SSEKMSKeyId'
+    | 'SSECustomerAlgorithm'
+    | 'ObjectLockLegalHoldStatus'
+    | 'ObjectLockMode'
+    | 'ObjectLockRetainUntilDate'
+    | 'TagCount'
+  >
+>;
+
+/**
+ * The facts `core/object-state.ts` decides from (storage class, encryption, Object Lock, tag
+ * count), from a HEAD or from the first ranged GET's response (same fields; GET has no archive status).
+ *
+ * @example
+ * decideBeforeRead(stateFacts(head), head.ContentLength ?? 0);
+ */
+export function stateFacts(head: StateHeaders): ObjectStateFacts {
   return {
     storageClass: head.StorageClass,
     archiveStatus: head.ArchiveStatus,
