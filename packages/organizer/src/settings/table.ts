@@ -171,7 +171,7 @@ export const SETTINGS = {
     terraform: { attribute: 'restore_tier' },
     rule: { kind: 'choice', values: ['off', ...RESTORE_TIERS] },
     default: 'off',
-    description: 'request a restore of archived sources with this retrieval tier (needs `s3:RestoreObject` and `s3:ObjectRestore:Completed` events); `off` reports them only',
+    description: 'request a restore of archived sources with this retrieval tier; the restore-completed event organizes them (the Terraform module then grants `s3:RestoreObject` and adds that event to the trigger); `off` reports them only',
   },
   restoreDays: {
     environment: 'RESTORE_DAYS',
