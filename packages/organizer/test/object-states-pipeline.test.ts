@@ -59,7 +59,7 @@ async function batch(pipeline: LocalPipeline, bucket: string, key: string) {
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'object-states-'));
   // Object Lock headers as AWS shows them to a role with s3:GetObjectLegalHold / s3:GetObjectRetention.
-  s3 = await startLocalS3({ buckets: ['uploads', 'library', 'inbox', 'vault'], objectStates: { deniedKmsKeyIds: [DENIED_KMS_KEY], showObjectLockHeaders: true } });
+  s3 = await startLocalS3({ buckets: ['uploads', 'library', 'inbox', 'vault', 'cold'], objectStates: { deniedKmsKeyIds: [DENIED_KMS_KEY], showObjectLockHeaders: true } });
   client = s3.client();
   copyMode = await startLocalPipeline({
     s3,
@@ -226,5 +226,20 @@ describe('RESTORE_TIER: archived objects are restored, then organized by the res
     expect(restored.result).toEqual({ organized: 1, skipped: 0 });
     expect(await keysUnder('vault', 'photos/2019-07-15/')).toContain('photos/2019-07-15/IMG_0009.jpg');
     expect(await keysUnder('inbox', 'vault-archive/')).toEqual([]);
+  });
+
+  it('restores an Intelligent-Tiering Deep Archive Access object without Days, then organizes it', async () => {
+    // 'cold' has no trigger: the object reaches its archive tier before the function hears of it.
+    const key = 'tiered/IMG_0010.jpg';
+    await put('cold', key, dated, { StorageClass: 'INTELLIGENT_TIERING' });
+    s3.objectStates.archiveIntelligentTiering('cold', key, 'DEEP_ARCHIVE_ACCESS');
+    const record = (eventName: string) => ({ Records: [{ eventSource: 'aws:s3', eventName, s3: { bucket: { name: 'cold' }, object: { key: encodeEventKey(key) } } }] });
+    const first = await moveMode.invoke(record('ObjectCreated:Put'));
+    expect(first.logs.join('\n')).toContain('archived (INTELLIGENT_TIERING DEEP_ARCHIVE_ACCESS): restore requested (Bulk tier); it is organized when the restore completes');
+    expect(s3.objectStates.restoreRequests.filter((request) => request.key === key)).toEqual([{ bucket: 'cold', key, tier: 'Bulk', days: undefined }]);
+    s3.objectStates.completeRestore('cold', key);
+    const restored = await moveMode.invoke(record('ObjectRestore:Completed'));
+    expect(restored.result).toEqual({ organized: 1, skipped: 0 });
+    expect(await keysUnder('vault', 'photos/2019-07-15/')).toContain('photos/2019-07-15/IMG_0010.jpg');
   });
 });

@@ -12,6 +12,10 @@
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (InvalidObjectState)
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html (202, RestoreAlreadyInProgress 409)
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
+//   An INTELLIGENT_TIERING object moves to its Archive / Deep Archive Access tier after months
+//   without access; `archiveIntelligentTiering()` does it now: the same answers, with
+//   `AccessTier`, and HEAD's `x-amz-archive-status`.
+//   https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html
 // - `x-amz-server-side-encryption-customer-algorithm` (SSE-C) -> a HEAD without the customer key
 //   answers 400 with no body, a GET or copy 400 `InvalidRequest`.
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("a HEAD request ... returns
@@ -67,6 +71,8 @@ export interface ObjectStateStandIns {
   readonly restoreRequests: readonly { readonly bucket: string; readonly key: string; readonly tier: string | undefined; readonly days: number | undefined }[];
   /** Makes a requested restore finish (AWS takes minutes to hours): the archived object becomes readable. */
   completeRestore(bucket: string, key: string): void;
+  /** Moves an INTELLIGENT_TIERING object to an archive access tier, as months without access would. */
+  archiveIntelligentTiering(bucket: string, key: string, tier: 'ARCHIVE_ACCESS' | 'DEEP_ARCHIVE_ACCESS'): void;
   /** Requests refused by a stand-in, with the code answered (to count attempts). */
   readonly refusals: readonly { readonly method: string; readonly bucket: string; readonly key: string; readonly code: string }[];
   readonly middleware: StandInMiddleware;
@@ -80,6 +86,8 @@ interface RecordedState {
   lockMode?: string;
   retainUntil?: string;
   restore?: 'ongoing' | 'done';
+  /** Intelligent-Tiering archive access tier, until restored. */
+  archiveTier?: 'ARCHIVE_ACCESS' | 'DEEP_ARCHIVE_ACCESS';
 }
 
 const ARCHIVE_CLASSES = new Set(['GLACIER', 'DEEP_ARCHIVE']);
@@ -121,10 +129,14 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
   async function readRefusal(method: string, bucket: string, key: string, headers: StandInContext['req']['headers'], copy: boolean) {
     const state = states.get(`${bucket}/${key}`);
     const storageClass = await storageClassOf(bucket, key);
-    if (storageClass && ARCHIVE_CLASSES.has(storageClass) && state?.restore !== 'done') {
+    const archivedTier = storageClass === 'INTELLIGENT_TIERING' && state?.restore !== 'done' ? state?.archiveTier : undefined;
+    if (storageClass && ((ARCHIVE_CLASSES.has(storageClass) && state?.restore !== 'done') || archivedTier)) {
       return copy
         ? refuse(method, bucket, key, 'ObjectNotInActiveTierError', 'The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.', 403)
-        : refuse(method, bucket, key, 'InvalidObjectState', "The operation is not valid for the object's storage class", 403, { StorageClass: storageClass });
+        : refuse(method, bucket, key, 'InvalidObjectState', "The operation is not valid for the object's storage class", 403, {
+            StorageClass: storageClass,
+            ...(archivedTier ? { AccessTier: archivedTier } : {}),
+          });
     }
     if (state?.sseCustomerAlgorithm) {
       const given = header(headers, copy ? 'x-amz-copy-source-server-side-encryption-customer-key-md5' : 'x-amz-server-side-encryption-customer-key-md5');
@@ -164,7 +176,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
 
     if (context.method === 'POST' && 'restore' in context.query) {
       const storageClass = await storageClassOf(bucket, key);
-      if (!storageClass || !ARCHIVE_CLASSES.has(storageClass)) {
+      if (!storageClass || !(ARCHIVE_CLASSES.has(storageClass) || (storageClass === 'INTELLIGENT_TIERING' && states.get(id)?.archiveTier))) {
         throw refused(refuse('POST', bucket, key, 'InvalidObjectState', "Restore is not allowed for the object's current storage class", 403));
       }
       const state = states.get(id) ?? {};
@@ -200,6 +212,7 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
         if (state.lockMode) context.set('x-amz-object-lock-mode', state.lockMode);
         if (state.retainUntil) context.set('x-amz-object-lock-retain-until-date', state.retainUntil);
       }
+      if (state.archiveTier && state.restore !== 'done') context.set('x-amz-archive-status', state.archiveTier);
       if (state.restore) context.set('x-amz-restore', state.restore === 'ongoing' ? 'ongoing-request="true"' : `ongoing-request="false", expiry-date="${new Date(Date.now() + 86_400_000).toUTCString()}"`);
       return;
     }
@@ -252,6 +265,10 @@ export function createObjectStateStandIns(store: StoreWithMetadata, options: Obj
     completeRestore(bucket, key) {
       const id = `${bucket}/${key}`;
       states.set(id, { ...states.get(id), restore: 'done' });
+    },
+    archiveIntelligentTiering(bucket, key, tier) {
+      const id = `${bucket}/${key}`;
+      states.set(id, { ...states.get(id), archiveTier: tier });
     },
     middleware,
   };

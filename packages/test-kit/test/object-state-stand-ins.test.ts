@@ -58,6 +58,20 @@ describe('archived storage classes', () => {
   });
 });
 
+describe('Intelligent-Tiering archive access tiers', () => {
+  it('GET answers 403 InvalidObjectState with the access tier, HEAD shows x-amz-archive-status, a restore (no Days) makes it readable', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'in', Key: 'tiered.jpg', Body: 'bytes', StorageClass: 'INTELLIGENT_TIERING' }));
+    s3.objectStates.archiveIntelligentTiering('in', 'tiered.jpg', 'DEEP_ARCHIVE_ACCESS');
+    const denied = await failure(client.send(new GetObjectCommand({ Bucket: 'in', Key: 'tiered.jpg' })));
+    expect(denied).toMatchObject({ name: 'InvalidObjectState', status: 403, storageClass: 'INTELLIGENT_TIERING' });
+    expect((await client.send(new HeadObjectCommand({ Bucket: 'in', Key: 'tiered.jpg' }))).ArchiveStatus).toBe('DEEP_ARCHIVE_ACCESS');
+    await client.send(new RestoreObjectCommand({ Bucket: 'in', Key: 'tiered.jpg', RestoreRequest: { GlacierJobParameters: { Tier: 'Bulk' } } }));
+    expect(s3.objectStates.restoreRequests).toContainEqual({ bucket: 'in', key: 'tiered.jpg', tier: 'Bulk', days: undefined });
+    s3.objectStates.completeRestore('in', 'tiered.jpg');
+    expect(await (await client.send(new GetObjectCommand({ Bucket: 'in', Key: 'tiered.jpg' }))).Body!.transformToString()).toBe('bytes');
+  });
+});
+
 describe('SSE-C', () => {
   it('HEAD without the customer key answers 400 with no body (the SDK names it Unknown), GET 400 InvalidRequest; with the key both work', async () => {
     const customerKey = randomBytes(32);
