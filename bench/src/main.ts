@@ -41,7 +41,8 @@ if (!expectedTable) console.warn('bench: packages/organizer/test/corpus/expected
 const sizes = quick ? QUICK_SIZES : FULL_SIZES;
 const temp = await mkdtemp(path.join(os.tmpdir(), 'photo-organizer-bench-'));
 const space = await statfs(temp);
-const needed = 2 * (2 * sizes.mp4Bytes + sizes.tiffBytes + sizes.jpegBytes) * 2; // files + the server's copy + destination copies
+// Files + the server's copy + every strategy's destination copies (interleaved: all kept until the end).
+const needed = (2 * sizes.mp4Bytes + sizes.tiffBytes + sizes.jpegBytes) * (2 + strategies.length);
 if (space.bavail * space.bsize < needed) throw new Error(`bench: ${temp} has ${Math.round((space.bavail * space.bsize) / 2 ** 30)} GiB free, needs ~${Math.round(needed / 2 ** 30)} GiB`);
 
 const s3 = await startLocalS3({ buckets: ['source', 'dest'], directory: path.join(temp, 's3') });
@@ -49,20 +50,18 @@ const proxy = await startFaultProxy({ target: s3.endpoint, firstByteLatencyMs: F
 const wire = await startWireCounter(proxy.endpoint);
 const direct = s3.client();
 let results: StrategyRun[] = [];
+const eTags = new Map<string, string>();
 try {
   console.error(`bench: generating large objects in ${temp} ...`);
   const largeList = await generateLargeObjects(temp, sizes);
   const objects: BenchObject[] = [...corpusList, ...largeList];
   console.error(`bench: uploading ${objects.length} objects ...`);
-  for (const object of objects) await upload(direct, object);
+  for (const object of objects) eTags.set(object.key, await upload(direct, object));
   for (const object of largeList) await rm(object.localPath); // the server holds them now
 
   const exiftool = pinnedExiftool();
-  for (const strategy of strategies) {
-    console.error(`bench: ${strategy} ...`);
-    results.push(await runStrategy(strategy, objects, { perl: exiftool.perl, libDir: exiftool.libDir, script: exiftool.script }));
-    await emptyPrefix(direct, `${strategy}/`); // frees the disk the large copies took
-  }
+  results = await runInterleaved(strategies, objects, { perl: exiftool.perl, libDir: exiftool.libDir, script: exiftool.script });
+  for (const strategy of strategies) await emptyPrefix(direct, `${strategy}/`); // frees the disk the large copies took
   const summary = summarize(results, {
     quick,
     date: started,
@@ -85,10 +84,12 @@ try {
   await rm(temp, { recursive: true, force: true });
 }
 
-async function upload(client: S3Client, object: BenchObject): Promise<void> {
-  await client.send(
+/** Uploads one object and returns its ETag (bare, as an S3 event carries it). */
+async function upload(client: S3Client, object: BenchObject): Promise<string> {
+  const output = await client.send(
     new PutObjectCommand({ Bucket: 'source', Key: object.key, Body: createReadStream(object.localPath), ContentLength: object.size }),
   );
+  return (output.ETag ?? '').replaceAll('"', '');
 }
 
 async function emptyPrefix(client: S3Client, prefix: string): Promise<void> {
@@ -100,8 +101,37 @@ async function emptyPrefix(client: S3Client, prefix: string): Promise<void> {
   } while (token);
 }
 
-async function runStrategy(strategy: StrategyName, objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): Promise<StrategyRun> {
-  const jobs: ObjectJob[] = objects.map((object) => ({ key: object.key, dir: object.dir }));
+/**
+ * Runs every strategy over the same objects, interleaved: object i is organized by each strategy in
+ * turn (the order rotates with i), so load from other jobs on this shared machine falls on all of
+ * them alike. Each strategy keeps its own warm process (a container) for the whole run; only one
+ * works at a time, so the proxy's request log and the wire bytes are attributed exactly. Processes
+ * are forked one at a time and each organizes its first object before the next is forked, so cold
+ * starts do not overlap.
+ */
+async function runInterleaved(names: readonly StrategyName[], objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): Promise<StrategyRun[]> {
+  const processes: StrategyProcess[] = [];
+  for (const name of names) {
+    console.error(`bench: ${name} ...`);
+    const started = startStrategy(name, objects, exiftool);
+    processes.push(started);
+    if (objects.length > 0) await started.next();
+  }
+  for (let index = 1; index < objects.length; index++) {
+    for (let turn = 0; turn < processes.length; turn++) await processes[(index + turn) % processes.length]!.next();
+  }
+  return Promise.all(processes.map((item) => item.finish()));
+}
+
+interface StrategyProcess {
+  /** Lets the process organize its next object and resolves when it is done. */
+  next(): Promise<void>;
+  /** Lets it finish (close, report its maxRSS) and resolves with its figures. */
+  finish(): Promise<StrategyRun>;
+}
+
+function startStrategy(strategy: StrategyName, objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): StrategyProcess {
+  const jobs: ObjectJob[] = objects.map((object) => ({ key: object.key, dir: object.dir, size: object.size, eTag: eTags.get(object.key) ?? '' }));
   const job = { strategy, endpoint: wire.endpoint, region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS, exiftool, objects: jobs };
   const forkedAt = performance.now();
   const child = fork(path.join(here, 'run-strategy.ts'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -110,10 +140,14 @@ async function runStrategy(strategy: StrategyName, objects: readonly BenchObject
   let window = { request: 0, wireBytes: 0 };
   let coldStartMs = Number.NaN;
   let nodeMaxRssBytes = Number.NaN;
+  // The child waits for an ack after each 'done': held back until the scheduler gives it the next turn.
+  let heldAck = false;
+  let onDone: (() => void) | undefined;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.on('message', (message: ToParent) => {
     if (message.type === 'start') {
       window = { request: proxy.requests.length, wireBytes: wire.bytesDown() };
+      child.send({ type: 'ack' });
     } else if (message.type === 'done') {
       if (Number.isNaN(coldStartMs)) coldStartMs = performance.now() - forkedAt;
       const requests = proxy.requests.slice(window.request);
@@ -136,13 +170,32 @@ async function runStrategy(strategy: StrategyName, objects: readonly BenchObject
         otherRequests: requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD' && !request.copy).length,
         note: message.metadataError,
       });
+      heldAck = true;
+      onDone?.();
     } else if (message.type === 'finished') {
       nodeMaxRssBytes = message.nodeMaxRssBytes;
     }
-    if (message.type !== 'finished') child.send({ type: 'ack' });
   });
-  const code = await exited;
-  sampler.stop();
-  if (code !== 0) throw new Error(`bench: the ${strategy} process exited with ${code}`);
-  return { strategy, objects: runs, coldStartMs, peakTreeRssBytes: sampler.peakBytes(), peakExiftoolRssBytes: sampler.peakChildBytes(), nodeMaxRssBytes };
+  const release = () => {
+    if (heldAck) child.send({ type: 'ack' });
+    heldAck = false;
+  };
+  return {
+    async next() {
+      const done = new Promise<void>((resolve, reject) => {
+        onDone = resolve;
+        void exited.then((code) => reject(new Error(`bench: the ${strategy} process exited with ${code} mid-run`)));
+      });
+      release();
+      await done;
+      onDone = undefined;
+    },
+    async finish() {
+      release();
+      const code = await exited;
+      sampler.stop();
+      if (code !== 0) throw new Error(`bench: the ${strategy} process exited with ${code}`);
+      return { strategy, objects: runs, coldStartMs, peakTreeRssBytes: sampler.peakBytes(), peakExiftoolRssBytes: sampler.peakChildBytes(), nodeMaxRssBytes };
+    },
+  };
 }

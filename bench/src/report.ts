@@ -81,8 +81,45 @@ export interface StrategySummary {
   readonly peakExiftoolRssBytes: number;
   readonly nodeMaxRssBytes: number;
   readonly cost: CostPerMillion;
+  /** Corpus requests per object by format (file extension, aliases merged): mean GET, HEAD, COPY. */
+  readonly byFormat: readonly FormatRequests[];
   readonly misses: readonly { label: string; expected: string; got: string; note?: string | undefined }[];
   readonly large: readonly { label: string; bytes: number; size: number; requests: number; ms: number; readMs: number; right: boolean | undefined }[];
+}
+
+export interface FormatRequests {
+  readonly format: string;
+  readonly objects: number;
+  readonly requests: number;
+  readonly gets: number;
+  readonly heads: number;
+  readonly copies: number;
+}
+
+const FORMAT_ALIASES: Readonly<Record<string, string>> = { jpeg: 'jpg', tif: 'tiff', heif: 'heic', hif: 'heic' };
+
+/** The format of a corpus object, by its extension (`.JPG`, `.jpeg` -> `jpg`). */
+export function formatOf(label: string): string {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(label)?.[1]?.toLowerCase() ?? '(none)';
+  return FORMAT_ALIASES[extension] ?? extension;
+}
+
+function requestsByFormat(objects: readonly ObjectRun[]): FormatRequests[] {
+  const groups = new Map<string, ObjectRun[]>();
+  for (const object of objects) {
+    const format = formatOf(object.label);
+    groups.set(format, [...(groups.get(format) ?? []), object]);
+  }
+  return [...groups.entries()]
+    .map(([format, group]) => ({
+      format,
+      objects: group.length,
+      requests: mean(group.map(requestsOf)),
+      gets: mean(group.map((object) => object.gets)),
+      heads: mean(group.map((object) => object.heads)),
+      copies: mean(group.map((object) => object.copies)),
+    }))
+    .sort((left, right) => right.objects - left.objects || left.format.localeCompare(right.format));
 }
 
 export interface Summary {
@@ -137,6 +174,7 @@ export function summarize(runs: readonly StrategyRun[], info: RunInfo): Summary 
       peakExiftoolRssBytes: run.peakExiftoolRssBytes,
       nodeMaxRssBytes: run.nodeMaxRssBytes,
       cost: costPerMillion(meanMs / 1000, getOrHead, putOrCopy),
+      byFormat: requestsByFormat(corpus),
       misses: judged
         .filter((object) => !isRight(object))
         .map((object) => ({ label: object.label, expected: object.expectedKeys.join(' or '), got: `${object.targetKey} (${object.dateSource})`, note: object.note })),
@@ -227,6 +265,22 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
   lines.push('| strategy | Lambda duration | Lambda invocations | S3 requests | total |');
   lines.push('|---|---|---|---|---|');
   for (const s of strategies) lines.push(`| \`${s.strategy}\` | ${usd(s.cost.lambdaDurationUsd)} | ${usd(s.cost.lambdaRequestsUsd)} | ${usd(s.cost.s3RequestsUsd)} | ${usd(s.cost.totalUsd)} |`);
+  lines.push('');
+  lines.push('## Requests per object by format (corpus)');
+  lines.push('');
+  lines.push('Mean requests per object counted at the proxy: total (GET / HEAD / COPY). Formats with one or two files are noisy.');
+  lines.push('');
+  const formats = strategies[0]?.byFormat?.map((row) => row.format) ?? [];
+  lines.push(`| format (files) | ${strategies.map((s) => `\`${s.strategy}\``).join(' | ')} |`);
+  lines.push(`|---|${strategies.map(() => '---').join('|')}|`);
+  for (const format of formats) {
+    const count = strategies[0]?.byFormat?.find((row) => row.format === format)?.objects ?? 0;
+    const cells = strategies.map((s) => {
+      const row = (s.byFormat ?? []).find((item) => item.format === format);
+      return row ? `${row.requests.toFixed(2)} (${row.gets.toFixed(2)} / ${row.heads.toFixed(2)} / ${row.copies.toFixed(2)})` : 'n/a';
+    });
+    lines.push(`| ${format} (${count}) | ${cells.join(' | ')} |`);
+  }
   lines.push('');
   lines.push('## Large objects (generated at run time)');
   lines.push('');

@@ -158,6 +158,7 @@ describe('scopeSkipReason', () => {
         'outside-source-prefix',
         'own-output',
         'same-bucket-without-prefix',
+        'superseded',
         'unsupported-file-type',
       ],
     );
@@ -167,6 +168,7 @@ describe('scopeSkipReason', () => {
 describe('failure policy', () => {
   it.each<[ReadFailureKind, boolean, string]>([
     ['object-gone', false, 'skip'],
+    ['superseded', false, 'skip'],
     ['source-fault', false, 'retry'],
     ['exiftool-fault', false, 'file-without-metadata'],
     ['exiftool-fault', true, 'retry'],

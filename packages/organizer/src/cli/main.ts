@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { backfillCommand } from './backfill-command.js';
 import { invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
 import { organizeCommand } from './organize-command.js';
@@ -19,6 +20,7 @@ Usage:
   photo-organizer plan <file>... [--json]            where local files would be filed
   photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
   photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer backfill s3://SRC[/prefix] --function NAME [options]   an S3 Batch Operations job
   photo-organizer <command> --help
 
 Exit codes: 0 done, 1 some objects failed, 2 usage or configuration error.`,
@@ -61,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP.main}\n`);
     return command ? EXIT.ok : EXIT.usage;
   }
+  if (command === 'backfill') return backfillCommand(rest);
   if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; try photo-organizer --help`);
   const { values, positionals } = parseArgs({
     args: [...rest],

@@ -1,16 +1,18 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { RangeReader } from '@photo-organizer/s3-range-reader';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { carriedAttributes, needsSourceTags } from '../core/carried-attributes.js';
 import { decideAfterFailure, decideBeforeRead, deleteRefusedReason, type FailedOperation, type ObjectStateVerdict, restoreTierProblem, sourceKeptReason } from '../core/object-state.js';
 import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
-import { objectUrl, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
+import { objectUrl, type ObjectFacts, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
 import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
+import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { s3FailureFacts } from '../s3/failure-facts.js';
 import { placeCopy } from '../s3/place-copy.js';
@@ -82,7 +84,7 @@ export interface OrganizeOptions {
 }
 
 /**
- * Files one object under its capture date: S3 facts (HEAD), metadata (exiftool over Range
+ * Files one object under its capture date: S3 facts (from the first ranged GET, no HEAD), metadata (exiftool over Range
  * requests), the core's plan, then the plan carried out by the S3 adapters (copy without ever
  * overwriting, sidecar, move).
  *
@@ -104,20 +106,32 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
   // Issue 21: an S3 answer that names a permanent state (archived, SSE-C, KMS) ends here, once.
-  const permanent = (error: unknown, operation: FailedOperation): Outcome | undefined => {
+  const permanent = async (error: unknown, operation: FailedOperation, source: PinnedObject | ObjectReference): Promise<Outcome | undefined> => {
     if (options.signal?.aborted) return undefined;
     const verdict = decideAfterFailure(s3FailureFacts(error), operation);
-    return verdict ? skip(verdict.reason, verdict.detail) : undefined;
+    if (!verdict) return undefined;
+    return skip(verdict.reason, verdict.archive ? await restoreIfAsked(verdict, source, dependencies, options) : verdict.detail);
   };
-  let facts;
+  // Readers that go through the range reader get the object opened here: no HEAD, the facts come
+  // from the first ranged GET (prefetched by format). Others (the benchmark's old designs) HEAD first.
+  let facts: ObjectFacts | undefined;
+  let rangeReader: RangeReader | undefined;
   try {
-    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
+    if (dependencies.metadataReader.usesRangeReader) {
+      const opened = await openSource(client, reference, options.signal);
+      if (opened.status === 'gone') return skip('object-gone', 'deleted before it could be organized');
+      if (opened.status === 'superseded') return skip('superseded', opened.detail);
+      facts = opened.facts;
+      rangeReader = opened.reader;
+    } else {
+      facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
+      if (!facts) return skip('object-gone', 'deleted before it could be organized');
+    }
   } catch (error) {
-    const outcome = permanent(error, 'head');
+    const outcome = await permanent(error, dependencies.metadataReader.usesRangeReader ? 'read' : 'head', reference);
     if (outcome) return outcome;
     throw error;
   }
-  if (!facts) return skip('object-gone', 'deleted before it could be organized');
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
   const blocked = decideBeforeRead(facts.state, facts.object.size);
@@ -129,11 +143,11 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let metadataError: string | undefined;
   if (facts.object.size > 0) {
     try {
-      const read = await dependencies.metadataReader.read({ client, ...facts.object }, options.signal);
+      const read = await dependencies.metadataReader.read({ client, ...facts.object, ...(rangeReader ? { rangeReader } : {}) }, options.signal);
       metadata = read.result;
       stats = read.stats;
     } catch (error) {
-      const outcome = permanent(error, 'read');
+      const outcome = await permanent(error, 'read', facts.object);
       if (outcome) return outcome;
       const failure = readFailureAction(readFailureKind(error), { aborted: options.signal?.aborted === true });
       if (failure.action === 'skip') return skip(failure.reason, failure.detail);
@@ -174,7 +188,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
           deadline: options.deadline,
         });
   } catch (error) {
-    const outcome = permanent(error, 'copy');
+    const outcome = await permanent(error, 'copy', facts.object);
     if (outcome) return outcome;
     throw error;
   }
@@ -236,7 +250,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
  * The words for an archived object, after asking for its restore when `RESTORE_TIER` says so
  * (issue 21): the `s3:ObjectRestore:Completed` event then organizes it.
  */
-async function restoreIfAsked(verdict: ObjectStateVerdict, source: PinnedObject, dependencies: OrganizeDependencies, options: OrganizeOptions): Promise<string> {
+async function restoreIfAsked(verdict: ObjectStateVerdict, source: PinnedObject | ObjectReference, dependencies: OrganizeDependencies, options: OrganizeOptions): Promise<string> {
   const tier = dependencies.configuration.restoreTier;
   const archive = verdict.archive;
   if (!archive || archive.restoreInProgress || tier === 'off' || options.dryRun) return verdict.detail;

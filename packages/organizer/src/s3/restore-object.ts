@@ -1,6 +1,6 @@
 import { RestoreObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorCode } from '@photo-organizer/s3-range-reader';
-import type { PinnedObject } from '../core/object-reference.js';
+import type { ObjectReference } from '../core/object-reference.js';
 import type { RestoreTier } from '../core/object-state.js';
 
 /** What became of a restore request. */
@@ -18,7 +18,7 @@ export type RestoreRequestResult = 'requested' | 'already-in-progress';
  */
 export async function requestRestore(
   client: S3Client,
-  source: PinnedObject,
+  source: Pick<ObjectReference, 'bucket' | 'key' | 'versionId'>,
   options: { readonly tier: RestoreTier; readonly days: number; readonly intelligentTiering: boolean },
   signal?: AbortSignal,
 ): Promise<RestoreRequestResult> {
