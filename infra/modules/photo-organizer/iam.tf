@@ -72,7 +72,7 @@ locals {
       ] : [],
       var.organizer.move ? [
         {
-          # Issue 21: HEAD then shows a legal hold or retention, and the source is kept (the photo
+          # Issue 21: S3's answers then show a legal hold or retention: the source is kept (the photo
           # organized) instead of hidden behind a delete marker; read-only.
           Sid       = "SeeObjectLockOnSource"
           Effect    = "Allow"
