@@ -183,6 +183,11 @@ export function copyStorageClass(sourceClass: string | undefined, setting: 'sour
 /**
  * Whether an archived object's restore may be requested with this tier (AWS: Expedited is not
  * offered for DEEP_ARCHIVE nor the Deep Archive Access tier). The reason when not.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects-retrieval-options.html
+ *
+ * @example
+ * restoreTierProblem({ storageClass: 'DEEP_ARCHIVE', accessTier: undefined, restoreInProgress: false }, 'Expedited');
+ * // 'Expedited retrieval is not available for Deep Archive'
  */
 export function restoreTierProblem(archive: NonNullable<ObjectStateVerdict['archive']>, tier: RestoreTier): string | undefined {
   const deep = archive.storageClass === 'DEEP_ARCHIVE' || archive.accessTier === 'DEEP_ARCHIVE_ACCESS';
