@@ -15,7 +15,7 @@ import { corpusObjects, FULL_SIZES, generateLargeObjects, QUICK_SIZES, type Benc
 import { sampleTree, startWireCounter } from './measure.ts';
 import type { ObjectJob, ToParent } from './protocol.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/types.ts';
-import { summarize, updateReadme, writeReport, type ObjectRun, type StrategyRun } from './report.ts';
+import { summarize, updateReadme, writeReport, type ColdStartSamples, type ObjectRun, type StrategyRun } from './report.ts';
 
 export const FIRST_BYTE_LATENCY_MS = 25;
 export const BYTES_PER_SECOND = 90 * 1000 * 1000;
@@ -23,8 +23,10 @@ const QUICK_SAMPLE = 40;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // `pnpm run bench -- --quick` may hand the `--` through.
-const { values } = parseArgs({ args: process.argv.slice(2).filter((argument) => argument !== '--'), options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((argument) => argument !== '--'), options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'cold-starts': { type: 'string', default: '10' } } });
 const quick = values.quick === true;
+const coldStartRounds = Number(values['cold-starts']);
+if (!Number.isSafeInteger(coldStartRounds) || coldStartRounds < 0) throw new TypeError(`--cold-starts must be a non-negative integer, got ${values['cold-starts']}`);
 const strategies = (values.only ? values.only.split(',') : [...STRATEGY_NAMES]) as StrategyName[];
 for (const name of strategies) {
   if (!(STRATEGY_NAMES as readonly string[]).includes(name)) throw new TypeError(`--only: unknown strategy "${name}"; known: ${STRATEGY_NAMES.join(', ')}`);
@@ -61,6 +63,7 @@ try {
 
   const exiftool = pinnedExiftool();
   results = await runInterleaved(strategies, objects, { perl: exiftool.perl, libDir: exiftool.libDir, script: exiftool.script });
+  const coldStarts = await repeatColdStarts(strategies, objects, { perl: exiftool.perl, libDir: exiftool.libDir, script: exiftool.script });
   for (const strategy of strategies) await emptyPrefix(direct, `${strategy}/`); // frees the disk the large copies took
   const summary = summarize(results, {
     quick,
@@ -71,6 +74,7 @@ try {
     firstByteLatencyMs: FIRST_BYTE_LATENCY_MS,
     bytesPerSecond: BYTES_PER_SECOND,
     exiftoolVersion: exiftool.version,
+    coldStarts,
   });
   // A quick run must not replace the committed full results.
   const markdown = await writeReport(summary, path.resolve(here, '../results'), quick ? 'quick' : 'latest');
@@ -121,6 +125,38 @@ async function runInterleaved(names: readonly StrategyName[], objects: readonly 
     for (let turn = 0; turn < processes.length; turn++) await processes[(index + turn) % processes.length]!.next();
   }
   return Promise.all(processes.map((item) => item.finish()));
+}
+
+/** A real photo for cold starts: the corpus's iPhone JPEG when sampled, else the first corpus JPEG. */
+function coldStartPhoto(objects: readonly BenchObject[]): BenchObject | undefined {
+  const corpusJpegs = objects.filter((object) => object.kind === 'corpus' && /\.jpe?g$/i.test(object.name) && object.size > 100_000);
+  return corpusJpegs.find((object) => object.name === 'Apple iPhone 6 plus.jpg') ?? corpusJpegs[0] ?? objects.find((object) => object.kind === 'corpus');
+}
+
+/**
+ * Cold starts, repeated: `coldStartRounds` fresh processes per strategy, each organizing one real
+ * photo, interleaved (round r runs every strategy once, order rotated). Each round files under its
+ * own prefix, so every sample is a first copy, not a repeated event.
+ */
+async function repeatColdStarts(names: readonly StrategyName[], objects: readonly BenchObject[], exiftool: { perl: string; libDir: string; script: string }): Promise<ColdStartSamples[]> {
+  const photo = coldStartPhoto(objects);
+  const samples = names.map((strategy) => ({ strategy, photo: photo?.label ?? '', initMs: [] as number[], firstObjectMs: [] as number[], totalMs: [] as number[] }));
+  if (!photo || coldStartRounds === 0) return samples;
+  console.error(`bench: ${coldStartRounds} cold starts per strategy on ${photo.label} ...`);
+  for (let round = 0; round < coldStartRounds; round++) {
+    for (let turn = 0; turn < names.length; turn++) {
+      const index = (round + turn) % names.length;
+      const child = startStrategy(names[index]!, [{ ...photo, dir: `cold-start-${round}` }], exiftool);
+      await child.next();
+      const run = await child.finish();
+      const first = run.objects[0];
+      if (!first || first.targetKey === 'ERROR') throw new Error(`bench: cold start of ${names[index]} failed: ${first?.note ?? 'no result'}`);
+      samples[index]!.totalMs.push(run.coldStartMs);
+      samples[index]!.firstObjectMs.push(first.ms);
+      samples[index]!.initMs.push(run.coldStartMs - first.ms);
+    }
+  }
+  return samples;
 }
 
 interface StrategyProcess {

@@ -232,6 +232,8 @@ describe('backfill end to end: 1,040 objects through the Batch Operations stand-
       ...unsupportedKeys.map((key) => ({ key, body: notes! })),
     ];
     await pMap(rest, ({ key, body }) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: body })), { concurrency: 8 });
+    // The copies the events made are the starting point, not part of what the backfill copies.
+    copies.splice(0);
   }, 300_000);
   afterAll(async () => {
     await control?.stop();
