@@ -40,6 +40,15 @@ describe('key templates', () => {
     expect(joinKey('photos/', '2018-02-01/short.jpg')).toBe('photos/2018-02-01/short.jpg');
   });
 
+  it("never renders a '.' or '..' segment or a NUL, which a copy to disk would resolve outside its folder", () => {
+    const date = { year: 2022, month: 7, day: 14, hour: 10, minute: 0, second: 0 } as never;
+    expect(renderKey('{yyyy}-{mm}-{dd}/{name}', { fileName: '..', dir: '', captureDate: date })).toBe('2022-07-14/__');
+    expect(renderKey('{yyyy}-{mm}-{dd}/{name}', { fileName: '.', dir: '', captureDate: date })).toBe('2022-07-14/_');
+    expect(renderKey('{dir}/{name}', { fileName: 'a.jpg', dir: 'trip/../..', captureDate: date })).toBe('trip/__/__/a.jpg');
+    expect(renderKey('{yyyy}/{name}', { fileName: 'a\0b.jpg', dir: '', captureDate: date })).toBe('2022/a\uFFFDb.jpg');
+    expect(renderKey('{yyyy}/{name}', { fileName: '..jpg', dir: '', captureDate: date })).toBe('2022/..jpg');
+  });
+
   it('shortens a deep {dir} folder with a hash instead of failing: deterministic, one folder per source folder', () => {
     const deep = (tail: string) => `${'trip-2019/'.repeat(98)}album-${tail}`; // a 990-byte source folder
     const render = (dir: string, name: string) => renderKey('{yyyy}/{mm}/{dir}/{name}', { fileName: name, dir, captureDate: { year: 2019, month: 5, day: 26, hour: 10, minute: 0, second: 0 } as never });

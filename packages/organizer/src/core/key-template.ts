@@ -132,9 +132,19 @@ function fill(template: string, values: Partial<Record<Placeholder, string>>): s
   return template.replace(/\{([a-z]+)\}/g, (_, name: Placeholder) => values[name] ?? '');
 }
 
-/** Empty `{dir}` leaves `//`; S3 would keep it as an empty folder name. */
+/**
+ * Empty `{dir}` leaves `//`; S3 would keep it as an empty folder name. A `.` or `..` segment (a
+ * key S3 allows, e.g. `photos/..`) becomes `_` / `__`, and a NUL U+FFFD: a tool copying the
+ * library to a disk (aws s3 sync, rclone) would resolve those outside the folder they name.
+ */
 function normalise(key: string): string {
-  return key.replace(/\/{2,}/g, '/').replace(/^\//, '');
+  return key
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\//, '')
+    .split('/')
+    .map((segment) => (segment === '.' ? '_' : segment === '..' ? '__' : segment))
+    .join('/')
+    .replace(/\0/g, '\uFFFD');
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {
