@@ -6,6 +6,7 @@ import {
   s3ErrorKind,
 } from '@photo-organizer/s3-range-reader';
 import { fileNameOf, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
+import { type StateHeaders, stateFacts } from './head-object.js';
 import { isJpegName, prefetchPlan, READ_BLOCK_SIZE, walkJpegSegments } from './read-plan.js';
 
 /** A JPEG whose header segments run further than this is left to exiftool (giant APP segments). */
@@ -73,6 +74,18 @@ export async function openSource(client: S3Client, reference: ObjectReference, s
         ContentEncoding: facts.contentEncoding,
         ContentLanguage: facts.contentLanguage,
       },
+      // Issue 21: storage class, encryption, Object Lock and tag count, from the same response.
+      state: stateFacts({
+        StorageClass: facts.storageClass as StateHeaders['StorageClass'],
+        Restore: facts.restore,
+        ServerSideEncryption: facts.serverSideEncryption as StateHeaders['ServerSideEncryption'],
+        SSEKMSKeyId: facts.sseKmsKeyId,
+        SSECustomerAlgorithm: facts.sseCustomerAlgorithm,
+        ObjectLockLegalHoldStatus: facts.objectLockLegalHold as StateHeaders['ObjectLockLegalHoldStatus'],
+        ObjectLockMode: facts.objectLockMode as StateHeaders['ObjectLockMode'],
+        ObjectLockRetainUntilDate: facts.objectLockRetainUntil,
+        TagCount: facts.tagCount,
+      }),
     },
   };
 }
