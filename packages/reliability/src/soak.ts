@@ -117,6 +117,8 @@ export interface SoakResult {
   readonly sidecarRewritesSameBytes: number;
   /** Photos without a sidecar (sidecar mode) and sidecars without a photo. */
   readonly sidecarProblems: readonly string[];
+  /** Photos without a sidecar whose event is in the failure queue (a redrive writes it) or whose copy is torn. */
+  readonly sidecarsAwaitingRedrive: number;
   /** Move mode: copies whose source is still there. */
   readonly copiedNotMoved: number;
   /** Collisions that did not end as two copies, `name.ext` and `name-<n>.ext`. */
@@ -463,10 +465,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     const sidecarProblems: string[] = [];
     const sidecarByKey = new Map(library.sidecars.map((entry) => [entry.key, entry]));
+    // A photo whose event ended in the failure queue gets its sidecar when that event is redriven;
+    // a torn copy (the local server's copy-source race) is reported on its own.
+    const failedSources = new Set(failureQueue.map((failure) => failure.source));
+    const tornCopies = new Set(bytes.mismatchedByCopySourceRace.map((line) => line.split(' (')[0]!));
+    let sidecarsAwaitingRedrive = 0;
     for (const photo of library.photos) {
       const entry = sidecarByKey.get(`${photo.key}.json`);
       if (!sidecar) continue;
-      if (!entry) sidecarProblems.push(`${photo.key}: no sidecar`);
+      if (!entry && (failedSources.has(photo.sourceKey ?? '') || tornCopies.has(photo.key))) sidecarsAwaitingRedrive++;
+      else if (!entry) sidecarProblems.push(`${photo.key}: no sidecar`);
       else if (entry.sourceKey !== photo.sourceKey || entry.sourceEtag !== photo.sourceEtag) {
         sidecarsOverwritten.push(`${entry.key} describes ${entry.sourceKey} ${entry.sourceEtag}, its photo is ${photo.sourceKey} ${photo.sourceEtag}`);
       }
@@ -570,6 +578,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       sidecarsOverwritten,
       sidecarRewritesSameBytes,
       sidecarProblems,
+      sidecarsAwaitingRedrive,
       copiedNotMoved: bytes.copiedNotMoved,
       collisionProblems,
       orphanMultipartUploads: orphanIds.length,
