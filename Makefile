@@ -1,5 +1,8 @@
 # Entry points for people and CI. Every target provisions what it needs (Node 22 + pnpm into
-# .tools/, Debian packages through apt-get), so a fresh clone needs no manual step.
+# .tools/, Debian packages through apt-get), so a fresh clone needs no manual step. Linux only.
+# Set-up is quiet and incremental: each step prints one line (output in .tools/logs/<step>.log,
+# shown on failure) and leaves a stamp in .tools/stamps/; a step runs again only when what it
+# depends on changed (the lockfile and package.json files for install; sources for build).
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -17,34 +20,60 @@ export CI ?= true
 DEBIAN_TEST := perl:perl zip:zip unzip:unzip readelf:binutils qemu-aarch64-static:qemu-user-static ffmpeg:ffmpeg
 DEBIAN_FIXTURES := magick:imagemagick convert:imagemagick ffmpeg:ffmpeg heif-enc:libheif-examples
 DEBIAN_LAYER := zip:zip unzip:unzip apt-get:apt
+# What `pnpm install` needs: aws-lambda-ric (the real Lambda runtime client the demo and tests run
+# the function under) publishes no prebuilt binary; its install scripts compile curl and
+# aws-lambda-cpp (cmake, make, a C/C++ compiler, xz) and a node-gyp add-on (python3).
+DEBIAN_INSTALL := cmake:cmake g++:g++ make:make xz:xz-utils python3:python3
 
-.PHONY: help tools debian-test install build typecheck test layer fixtures demo demo-serve bench reliability clean
+PNPM_VERSION := $(shell sed -n 's/.*"packageManager": "pnpm@\([^"]*\)".*/\1/p' package.json)
+STEP := scripts/step.sh
+STAMPS := .tools/stamps
+TOOLS_STAMP := .tools/.stamp-node-$(NODE_VERSION)-pnpm-$(PNPM_VERSION)
+INSTALL_STAMP := $(STAMPS)/install
+BUILD_STAMP := $(STAMPS)/build
+# Packages with a build script, and what their build reads (not tests, docs or benchmarks).
+BUILT_PACKAGES := packages/s3-range-reader packages/exiftool packages/test-kit packages/organizer packages/demo
+BUILD_SOURCES := tsconfig.base.json $(shell find $(BUILT_PACKAGES) \( -name node_modules -o -name dist -o -name test -o -name bench -o -name bin -o -name '*.md' \) -prune -o -type f -print)
 
+.PHONY: help tools debian-test install build typecheck test layer fixtures demo demo-serve demo-clean bench reliability clean
+
+# `make help` prints these descriptions with make's variables expanded (e.g. the Node version).
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/; s/$$(NODE_VERSION)/$(NODE_VERSION)/g; s/$$(PNPM_VERSION)/$(PNPM_VERSION)/g' \
+	  | column -t -s $$'\t'
 
-tools: ## Install Node $(NODE_VERSION) and pnpm into .tools/
-	@scripts/bootstrap.sh
+tools: $(TOOLS_STAMP) ## Install Node $(NODE_VERSION) and pnpm $(PNPM_VERSION) into .tools/
+
+$(TOOLS_STAMP):
+	@$(STEP) tools "Installing Node $(NODE_VERSION) and pnpm $(PNPM_VERSION) into .tools/" scripts/bootstrap.sh
 
 debian-test:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_TEST)
 
-install: tools ## Install dependencies exactly as locked
-	@pnpm install --frozen-lockfile --reporter=append-only
+install: $(INSTALL_STAMP) ## Install dependencies exactly as locked
 
-build: install ## Build every package (tsup) and the Lambda bundle
-	@pnpm run build
+$(INSTALL_STAMP): $(TOOLS_STAMP) pnpm-lock.yaml pnpm-workspace.yaml $(wildcard package.json */package.json packages/*/package.json)
+	@scripts/ensure-debian-packages.sh $(DEBIAN_INSTALL)
+	@$(STEP) install "Installing dependencies (pnpm install; compiles the Lambda runtime client once)" \
+	  pnpm install --frozen-lockfile --reporter=append-only
+	@mkdir -p $(STAMPS) && touch $@
+
+build: $(BUILD_STAMP) ## Build every package (tsup) and the Lambda bundle
+
+$(BUILD_STAMP): $(INSTALL_STAMP) $(BUILD_SOURCES)
+	@$(STEP) build "Building the packages and the Lambda bundle" pnpm run build
+	@mkdir -p $(STAMPS) && touch $@
 
 typecheck: install
-	@pnpm run typecheck
+	@$(STEP) typecheck "Type-checking every package" pnpm run typecheck
 
 test: debian-test build ## Build, then run every package's tests
-	@pnpm run typecheck
+	@$(STEP) typecheck "Type-checking every package" pnpm run typecheck
+	@$(STEP) architecture "Checking the architecture rules (dependency-cruiser)" pnpm run architecture
 	@scripts/run-tests.sh
 
-layer: install ## Build the exiftool + perl Lambda layers and the function bundle
+layer: build ## Build the exiftool + perl Lambda layers and the function bundle
 	@scripts/ensure-debian-packages.sh $(DEBIAN_LAYER)
-	@pnpm run build
 	@pnpm --filter @photo-organizer/layer-build run layer
 
 fixtures: install ## Regenerate test-fixtures/media and expected.json (checked in)
@@ -54,8 +83,12 @@ fixtures: install ## Regenerate test-fixtures/media and expected.json (checked i
 demo: build ## Run the pipeline locally on the sample media (PHOTOS=dir for your own)
 	@node packages/demo/dist/demo.js $(if $(PHOTOS),--photos "$(PHOTOS)")
 
+# `exec` so Ctrl-C reaches only the demo, which stops everything and exits 0.
 demo-serve: build ## Like demo, but keep the local S3 server up for your own uploads
-	@node packages/demo/dist/demo.js --serve $(if $(PHOTOS),--photos "$(PHOTOS)")
+	@exec node packages/demo/dist/demo.js --serve $(if $(PHOTOS),--photos "$(PHOTOS)")
+
+demo-clean: ## Remove the demo's data (.demo/: the local S3 buckets and sample copies)
+	@if [ -d .demo ]; then echo "Removing .demo/ ($$(du -sh .demo | cut -f1))"; rm -rf .demo; else echo "Nothing to remove: no .demo/"; fi
 
 bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),--quick)

@@ -58,11 +58,16 @@ export function expectedDates(fixture: ExpectedFixture): Record<string, string> 
   return Object.fromEntries(Object.entries(fixture.rawTags).filter(([key]) => /Date|Time/.test(key)));
 }
 
+/** The tag names (no group) the date fixtures' expectations check: what the driver is asked for. */
+export function dateTagNames(): string[] {
+  return [...new Set(dateFixtures().flatMap((fixture) => Object.keys(expectedDates(fixture)).map((key) => key.split(':').at(-1)!)))];
+}
+
 /**
  * A node script run INSIDE the namespace: it imports the built driver (@photo-organizer/exiftool)
  * and reads each file through its random-access server, as the function does on Lambda.
  */
-export function driverScript(perlPath: string): string {
+export function driverScript(perlPath: string, tags: readonly string[]): string {
   const driver = path.join(PACKAGE_ROOT, 'node_modules/@photo-organizer/exiftool/dist/index.js');
   return `
 import { ExiftoolProcess, fileSource } from ${JSON.stringify(driver)};
@@ -72,6 +77,10 @@ const exiftool = new ExiftoolProcess({
   exiftoolScriptPath: '/opt/bin/exiftool',
   serverScriptPath: '/opt/lib/photo-organizer/exiftool-server.pl',
   timeoutMs: 60000,
+  tags: ${JSON.stringify(tags)},
+  // As the organizer's exiftoolOptions: perl's environment is minimal, and the layer's perl finds
+  // libcrypt.so.1 and libz.so.1 only in /opt/lib (Amazon Linux 2023 has no libcrypt.so.1).
+  environment: { LD_LIBRARY_PATH: '/opt/lib' },
 });
 const results = {};
 try {

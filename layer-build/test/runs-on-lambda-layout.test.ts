@@ -6,8 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUseNamespaces, prepareSysroot, runInLayerNamespace } from '../src/namespace.ts';
 import { exiftoolSources } from '../src/build-layer.ts';
-import { DEFAULT_TAGS } from '@photo-organizer/exiftool';
-import { dateFixtures, DRIVER_BUILT, DRIVER_MISSING, driverScript, expectedDates, fixturePath, unzipLayer } from './layer-fixtures.ts';
+import { dateFixtures, dateTagNames, DRIVER_BUILT, DRIVER_MISSING, driverScript, expectedDates, fixturePath, unzipLayer } from './layer-fixtures.ts';
 
 const namespaces = await canUseNamespaces();
 const NO_NAMESPACES = 'cannot create a mount namespace (needs root / CAP_SYS_ADMIN): layer run checks skipped';
@@ -17,9 +16,10 @@ if (!DRIVER_BUILT) console.warn(DRIVER_MISSING);
 const node = process.execPath;
 const files = dateFixtures().map(fixturePath);
 
-/** The expected dates the driver asks for (it reads DEFAULT_TAGS, not every tag). */
+/** The expected dates the driver reads (it is asked for exactly these tag names). */
 function driverDates(fixture: Parameters<typeof expectedDates>[0]): Record<string, string> {
-  return Object.fromEntries(Object.entries(expectedDates(fixture)).filter(([key]) => DEFAULT_TAGS.includes(key.split(':')[1] ?? '')));
+  const names = dateTagNames();
+  return Object.fromEntries(Object.entries(expectedDates(fixture)).filter(([key]) => names.includes(key.split(':').at(-1) ?? '')));
 }
 
 /** Picks the tags a fixture's expectation names out of `exiftool -json -G1` / driver output. */
@@ -64,7 +64,7 @@ describe.skipIf(!namespaces)('x86_64 layer on /opt without the host perl', () =>
   it.skipIf(!DRIVER_BUILT)('reads them through the driver the function uses (random-access server)', async () => {
     // Prepare
     const script = path.join(scratch, 'read-with-driver.mjs');
-    writeFileSync(script, driverScript('/opt/bin/perl'));
+    writeFileSync(script, driverScript('/opt/bin/perl', dateTagNames()));
     // Act
     const result = await runInLayerNamespace({ layerDir, command: [node, script, ...files] });
     // Assess
@@ -128,7 +128,7 @@ describe.skipIf(!namespaces)('arm64 layer on /opt under qemu-aarch64-static', ()
     writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/qemu-aarch64-static -L ${sysroot} /opt/bin/perl "$@"\n`);
     chmodSync(wrapper, 0o755);
     const script = path.join(scratch, 'read-with-driver.mjs');
-    writeFileSync(script, driverScript(wrapper));
+    writeFileSync(script, driverScript(wrapper, dateTagNames()));
     // Act
     const result = await runInLayerNamespace({ layerDir, command: [node, script, ...files] });
     // Assess

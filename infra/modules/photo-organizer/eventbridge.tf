@@ -13,8 +13,8 @@ locals {
   #   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
   #   (matches .jpg, .JPG and .Jpg alike);
   # - with source_prefix: the prefix only (so a one-bucket deployment never triggers on its own
-  #   copies), and the function filters extensions itself, case-insensitively, returning early for
-  #   other files (one short invocation each), as with filter_all_objects.
+  #   copies), and the function decides by content, skipping other files after one small ranged
+  #   read (one short invocation each), as with filter_all_objects.
   eventbridge_detail_bucket = { bucket = { name = [local.source_bucket] } }
   # (Each branch is encoded on its own: the three shapes differ, which a conditional cannot return.)
   eventbridge_detail = jsondecode(
@@ -43,7 +43,7 @@ resource "aws_cloudwatch_event_rule" "this" {
       # "Event pattern size: 2,048 characters" by default (adjustable), EventBridge quotas:
       # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
       condition     = length(local.eventbridge_event_pattern) <= 2048
-      error_message = "The EventBridge pattern for trigger.extensions is ${length(local.eventbridge_event_pattern)} characters; EventBridge accepts 2048 by default. Use fewer trigger.extensions, or trigger.filter_all_objects = true (the function filters extensions itself)."
+      error_message = "The EventBridge pattern for trigger.extensions is ${length(local.eventbridge_event_pattern)} characters; EventBridge accepts 2048 by default. Use fewer trigger.extensions, or trigger.filter_all_objects = true (the function then decides by content)."
     }
   }
 }

@@ -17,8 +17,8 @@ variable "trigger" {
 
     `extensions`: the file types that trigger, lower case without the dot; the default covers the
     photo and video types and the companion files (`xmp`, `aae`, `json`). `filter_all_objects =
-    true` triggers on every object and lets the function filter (it matches extensions
-    case-insensitively and returns early for the rest).
+    true` triggers on every object and lets the function decide by content (a HEAD and a small
+    ranged read; other files are logged as skipped and left in place).
   EOT
   type = object({
     type                           = optional(string, "s3-notification")

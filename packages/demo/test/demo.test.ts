@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ describe('make demo', () => {
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [demo, '--json', '--data-dir', dataDir], { timeout: 120_000 });
       const report = JSON.parse(stdout) as {
-        rows: { source: string; target: string; dateSource: string; fetched: string }[];
+        rows: { source: string; target: string; dateSource: string; dateFrom: string; duplicate: boolean; fetched: string }[];
+        counts: { files: number; organized: number; undated: number; skipped: number; duplicates: number };
         destination: string[];
         failures: unknown[];
       };
@@ -38,6 +39,8 @@ describe('make demo', () => {
         } else {
           expect(row!.target, name).toBe(fixture.key);
           expect(row!.dateSource, name).toBe(fixture.dateSource);
+          // Plain words for a photographer, not the policy's tag names.
+          expect(row!.dateFrom, name).not.toBe(fixture.dateSource);
           expect(report.destination, name).toContain(fixture.key);
         }
       }
@@ -45,6 +48,39 @@ describe('make demo', () => {
       expect(large?.target).toBe('2019-07-15/IMG_LARGE_64MiB.jpg');
       // A few blocks of a 64 MiB photo, not the photo.
       expect(large?.fetched).toMatch(/^\d+(\.\d)? KiB \/ 64\.0 MiB$/);
+
+      // The same photo uploaded from two folders: filed once, the other marked as a duplicate.
+      const twins = report.rows.filter((item) => item.source === 'DSC_0001.JPG' || item.source === 'phone-backup/DSC_0001.JPG');
+      expect(twins.map((item) => item.target)).toEqual(['2010-10-10/DSC_0001.JPG', '2010-10-10/DSC_0001.JPG']);
+      expect(twins.filter((item) => item.duplicate)).toHaveLength(1);
+      expect(report.destination.filter((key) => key.endsWith('DSC_0001.JPG'))).toEqual(['2010-10-10/DSC_0001.JPG']);
+
+      const undated = expected.filter((fixture) => fixture.key?.startsWith('undated/')).length;
+      const skipped = expected.filter((fixture) => fixture.key === null).length;
+      expect(report.counts).toEqual({
+        files: expected.length + 2,
+        organized: expected.length - undated - skipped + 1,
+        undated,
+        skipped,
+        duplicates: 1,
+      });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --data-dir that holds files it did not create, and leaves them alone', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'demo-not-ours-'));
+    try {
+      await writeFile(path.join(dataDir, 'keep-me.txt'), 'precious');
+      const run = promisify(execFile)(process.execPath, [demo, '--data-dir', dataDir], { timeout: 60_000 });
+      const error = await run.then(
+        () => undefined,
+        (failure: { code: number; stderr: string }) => failure,
+      );
+      expect(error?.code).toBe(1);
+      expect(error?.stderr).toMatch(/is not empty and was not created by the demo/);
+      expect(await readFile(path.join(dataDir, 'keep-me.txt'), 'utf8')).toBe('precious');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

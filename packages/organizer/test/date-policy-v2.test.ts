@@ -39,6 +39,11 @@ describe('v2 rule 1: maker blocks in videos, and scans', () => {
     expect(summary(decide(later, { fileName: 'a.jpg' }))).toBe('DateTimeOriginal 2021-02-03T10:00:00');
     const oneDay = { 'ExifIFD:DateTimeOriginal': '2021:02:03 10:00:00', 'XMP-photoshop:DateCreated': '2021:02:02 10:00:00' };
     expect(summary(decide(oneDay, { fileName: 'a.jpg' }))).toBe('DateTimeOriginal 2021-02-03T10:00:00');
+    // A day without a time is the whole day: 2021-02-02 ends less than a day before 2021-02-03 10:00.
+    const dayOnly = { 'ExifIFD:DateTimeOriginal': '2021:02:03 10:00:00', 'IPTC:DateCreated': '2021:02:02' };
+    expect(summary(decide(dayOnly, { fileName: 'a.jpg' }))).toBe('DateTimeOriginal 2021-02-03T10:00:00');
+    const twoDays = { 'ExifIFD:DateTimeOriginal': '2021:02:03 10:00:00', 'IPTC:DateCreated': '2021:02:01' };
+    expect(summary(decide(twoDays, { fileName: 'a.jpg' }))).toBe('DateCreatedBeforeScan 2021-02-01T00:00:00');
   });
 });
 

@@ -1,12 +1,18 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { invokeCommand } from './invoke-command.js';
+import { backfillCommand } from './backfill-command.js';
+import { checkDestination } from './check-destination.js';
+import { exitQuietlyWhenOutputCloses, reportError } from './cli-errors.js';
+import { formatInvokeSummary, invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
-import { organizeCommand } from './organize-command.js';
+import { formatOrganizeSummary, organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
+import { planInputs } from './plan-inputs.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
-import { ConfigurationError, loadConfiguration } from '../settings/configuration.js';
+import { type DateSource } from '../core/date-policy/capture-date.js';
+import { dateSourceLabel } from '../core/date-policy/date-source-labels.js';
+import { configurationFromCli, settingFlagHelp, settingFlagOptions } from './flags.js';
 
 /** Exit codes a script can rely on. */
 const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
@@ -15,17 +21,21 @@ const HELP: Record<string, string> = {
   main: `photo-organizer: file photos and videos under their capture date
 
 Usage:
-  photo-organizer plan <file>... [--json]            where local files would be filed
+  photo-organizer plan <file or folder>... [--json]  where local files would be filed (reads them, changes nothing)
   photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
   photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer backfill s3://SRC[/prefix] --function NAME [options]   an S3 Batch Operations job
   photo-organizer <command> --help
+  photo-organizer --version
 
-Exit codes: 0 done, 1 some objects failed, 2 usage or configuration error.`,
-  plan: `photo-organizer plan <file>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
+--debug on any command prints stack traces. Exit codes: 0 done, 1 some objects failed, 2 usage
+or configuration error (a bad flag, a missing file, no AWS region or credentials, access denied).`,
+  plan: `photo-organizer plan <file or folder>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
 
-Prints, per file, the capture date, the rule that decided it (dateSource) and the key it would
-get, relative to the destination prefix. Nothing is uploaded. With --json: one JSON object a line
-{"file","captureDate","dateSource","key"}.`,
+Folders are read recursively (hidden files left out). Prints, per file, the key it would get
+(relative to the destination prefix), where its date came from in plain words and the date.
+Nothing is uploaded or changed. With --json: one JSON object a line
+{"file","captureDate","dateSource","key"} (dateSource: the rule's name, docs/date-policy.md).`,
   organize: `photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
 
 Organizes objects already in a bucket from this machine, with the function's rules. Safe to re-run:
@@ -33,15 +43,11 @@ objects whose identical copy is already in place are not copied again.
 
 Options:
   --to s3://DEST[/prefix]   destination bucket and prefix (required)
-  --endpoint URL            S3-compatible endpoint (MinIO, R2, ...); implies path-style addressing
   --concurrency N           objects in parallel (default 4)
   --dry-run                 print the plan, write nothing
   --json                    one JSON line per object instead of the progress bar
-  --template T              key template (default {yyyy}-{mm}-{dd}/{name})
-  --time-zone Z             zone for UTC video dates without an offset (default UTC)
-  --move                    delete each source after its copy is verified
-  --sidecar                 write <key>.json with the metadata beside each copy
-  --read-mode M             random-access (default) or stream
+Settings (the function's, same rules; the environment variables of the README work too):
+${settingFlagHelp().join('\n')}
 Credentials and region come from the usual AWS environment / profile.`,
   invoke: `photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
 
@@ -64,24 +70,20 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP.main}\n`);
     return command ? EXIT.ok : EXIT.usage;
   }
+  if (command === 'backfill') return backfillCommand(rest);
   if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; try photo-organizer --help`);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
     options: {
+      ...settingFlagOptions(),
       help: { type: 'boolean', short: 'h' },
+      debug: { type: 'boolean' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       to: { type: 'string' },
-      endpoint: { type: 'string' },
       'lambda-endpoint': { type: 'string' },
       concurrency: { type: 'string' },
-      template: { type: 'string' },
-      'time-zone': { type: 'string' },
-      undated: { type: 'string' },
-      move: { type: 'boolean' },
-      sidecar: { type: 'boolean' },
-      'read-mode': { type: 'string' },
       function: { type: 'string' },
       'batch-size': { type: 'string' },
       rate: { type: 'string' },
@@ -91,25 +93,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
-  // Flags become the configuration's variables, so the CLI and the function validate alike.
-  const flags: Record<string, string | undefined> = {
-    KEY_TEMPLATE: values.template,
-    DEFAULT_TIME_ZONE: values['time-zone'],
-    UNDATED: values.undated,
-    READ_MODE: values['read-mode'],
-    MOVE: values.move ? 'true' : undefined,
-    SIDECAR: values.sidecar ? 'true' : undefined,
-    S3_ENDPOINT: values.endpoint,
-    S3_FORCE_PATH_STYLE: values.endpoint ? 'true' : undefined,
-  };
-  const environment = { ...process.env, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
+  const flags = values as Record<string, string | boolean | undefined>;
 
   if (command === 'plan') {
-    if (positionals.length === 0) throw new UsageError('plan needs at least one file; try photo-organizer plan --help');
-    const configuration = loadConfiguration(environment, localExiftoolDefaults(), { requireDestination: false });
-    const failures = await planFiles(positionals, configuration, (line) => {
+    if (positionals.length === 0) throw new UsageError('plan needs at least one file or folder; try photo-organizer plan --help');
+    const files = await planInputs(positionals);
+    if (files.length === 0) throw new UsageError(`no files in ${positionals.join(', ')}`);
+    const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
+    const failures = await planFiles(files, configuration, (line) => {
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
+      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${dateSourceLabel(line.dateSource as DateSource)}${line.captureDate ? `, ${line.captureDate}` : ''}]\n`);
     });
     return failures > 0 ? EXIT.someFailed : EXIT.ok;
   }
@@ -121,10 +114,17 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'organize') {
     if (!values.to) throw new UsageError('organize needs --to s3://DEST[/prefix]');
     const destination = parseS3Url(values.to, '--to');
-    const configuration = loadConfiguration(
-      { ...environment, DESTINATION_BUCKET: destination.bucket, DESTINATION_PREFIX: destination.prefix, SOURCE_PREFIX: source.prefix },
-      localExiftoolDefaults(),
-    );
+    checkDestination(source, destination);
+    const configuration = configurationFromCli({
+      flags,
+      environment: process.env,
+      localDefaults: localExiftoolDefaults(),
+      given: {
+        destinationBucket: { value: destination.bucket, name: '--to' },
+        destinationPrefix: { value: destination.prefix, name: '--to' },
+        sourcePrefix: { value: source.prefix, name: 'the source s3://SRC/prefix' },
+      },
+    });
     const summary = await organizeCommand({
       source,
       configuration,
@@ -132,7 +132,7 @@ async function main(argv: readonly string[]): Promise<number> {
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
     });
-    const line = `${values['dry-run'] ? 'dry run: ' : ''}${summary.listed} objects: ${summary.copied} copied, ${summary.alreadyOrganized} already organized, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed`;
+    const line = formatOrganizeSummary(summary, values['dry-run'] ?? false);
     if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
     else process.stdout.write(`${line}\n`);
     return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
@@ -140,7 +140,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // invoke
   if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
+  const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
+  const s3 = createS3Client({ endpoint, forcePathStyle: endpoint !== undefined, region: undefined });
   const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
   const summary = await invokeCommand({
     s3,
@@ -151,8 +152,9 @@ async function main(argv: readonly string[]): Promise<number> {
     ratePerSecond: positiveInteger(values.rate, 10, '--rate'),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
+    endpoint,
   });
-  const line = `${summary.objects} objects in ${summary.invocations} invocations${values['dry-run'] ? ' (dry run: none sent)' : ''}, ${summary.failed} failed`;
+  const line = formatInvokeSummary(summary, values.function, values['dry-run'] ?? false);
   if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
   else process.stdout.write(`${line}\n`);
   return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
@@ -165,17 +167,15 @@ function positiveInteger(value: string | undefined, fallback: number, name: stri
   return number;
 }
 
+exitQuietlyWhenOutputCloses();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigurationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`photo-organizer: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    process.stderr.write(`photo-organizer: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = EXIT.someFailed;
+    const argv = process.argv.slice(2);
+    const report = reportError(error, { command: ['plan', 'organize', 'invoke', 'backfill'].includes(argv[0] ?? '') ? argv[0] : undefined, debug: argv.includes('--debug') });
+    process.stderr.write(`${report.lines}\n`);
+    process.exitCode = report.exitCode;
   },
 );

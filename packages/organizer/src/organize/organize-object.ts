@@ -16,7 +16,12 @@ import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 
-/** What happened to one object; logged as one JSON line and returned. */
+/**
+ * What happened to one object; logged as one JSON line and returned.
+ * @example
+ * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
+ * else console.log('skipped', outcome.reason);
+ */
 export type Outcome =
   | {
       readonly status: 'organized';
@@ -38,13 +43,20 @@ export type Outcome =
       readonly requests: number;
       /** Wall-clock milliseconds for the whole object. */
       readonly ms: number;
+      /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
       readonly moved: boolean;
+      /** Move mode: why the source was not deleted although the copy is verified. */
+      readonly sourceKept?: 'a newer object is there: kept';
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
-/** What organizing needs; built once per container (`createDependencies`). */
+/**
+ * What organizing needs; built once per container (`createDependencies`).
+ * @example
+ * const dependencies: OrganizeDependencies = createDependencies(configuration, createLogger());
+ */
 export interface OrganizeDependencies {
   readonly client: S3Client;
   readonly configuration: Configuration;
@@ -52,11 +64,18 @@ export interface OrganizeDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Per call: a dry run, an abort signal.
+ * @example
+ * await organizeObject(reference, dependencies, { dryRun: true, signal: AbortSignal.timeout(60_000) });
+ */
 export interface OrganizeOptions {
   /** Decide and report, write nothing. */
   readonly dryRun?: boolean;
   /** Aborts the work (the invocation's deadline). */
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which work must stop; a big multipart copy stops cleanly before it and resumes on the retry. */
+  readonly deadline?: number;
 }
 
 /**
@@ -92,7 +111,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     facts = opened.facts;
     rangeReader = opened.reader;
   } else {
-    facts = await headSource(client, reference, options.signal);
+    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
     if (!facts) return skip('object-gone', 'deleted before it could be organized');
   }
   const early = skipBeforeRead(facts);
@@ -119,8 +138,9 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const plan = planObject(facts, { metadata, error: metadataError }, configuration);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const { decision } = plan;
+  const checksums = configuration.s3.checksums;
   const placed = options.dryRun
-    ? { key: plan.targetKey, copied: false }
+    ? { key: plan.targetKey, copied: false, checksum: undefined }
     : await placeCopy({
         client,
         source: facts.object,
@@ -130,15 +150,30 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
         userMetadata: plan.userMetadata,
         multipartThresholdBytes: configuration.multipartThresholdBytes,
         partSizeBytes: configuration.multipartPartSizeBytes,
+        checksums,
         signal: options.signal,
+        deadline: options.deadline,
       });
   if (!options.dryRun && plan.sidecar) {
-    await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+    const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
+    if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
   }
-  const moved =
+  const deletion =
     !options.dryRun && plan.deleteSource
-      ? await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key })
-      : false;
+      ? await deleteSourceAfterVerifying({
+          client,
+          source: facts.object,
+          destinationBucket: configuration.destinationBucket,
+          copyKey: placed.key,
+          copyChecksum: placed.checksum,
+          checksums,
+          signal: options.signal,
+        })
+      : undefined;
+  if (deletion?.status === 'kept-newer') {
+    logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
+  }
+  const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
 
   const outcome: Outcome = {
     status: 'organized',
@@ -153,6 +188,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     requests: stats.requests,
     ms: Math.round(performance.now() - started),
     moved,
+    ...(deletion?.status === 'kept-newer' ? { sourceKept: 'a newer object is there: kept' as const } : {}),
     ...(metadataError ? { metadataError } : {}),
   };
   logger.info(options.dryRun ? 'planned' : 'organized', {

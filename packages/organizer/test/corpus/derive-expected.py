@@ -151,7 +151,7 @@ FILE_NAME_DATE_TIMES = [
     (re.compile(r'(?<!\d)((?:18|19|20)\d\d)-(\d\d)-(\d\d)[ _](\d\d)[._-](\d\d)[._-](\d\d)(?!\d)'), 'local'),      # 2018-04-12 19_24_49
     (re.compile(r'(?<!\d)((?:18|19|20)\d\d)-(\d\d)-(\d\d) at (\d\d?)\.(\d\d)\.(\d\d)'), 'local'),                  # Screenshot ... at 10.45.52
 ]
-FILE_NAME_EPOCH_MS = re.compile(r'(?:^|[\s_.\-])(\d{13})(?=$|[\s_.\-()])')
+FILE_NAME_EPOCH_MS = re.compile(r'(?:^|[\s_.\-]|mmexport)(\d{13})(?=$|[\s_.\-()])', re.I)
 FILE_NAME_DAYS = [
     re.compile(r'(?<!\d)((?:18|19|20)\d\d)(\d\d)(\d\d)-WA\d+'),                                                    # IMG-20190405-WA0001
 ]
@@ -243,7 +243,9 @@ def decide(tags: dict, name: str):
     found = first_valid(rule_1)
     if found:
         older = first_valid(SCAN_DATE_CREATED)
-        if older and (found[2][0] - older[2][0]) > dt.timedelta(days=1):
+        # a DateCreated without a time of day is the whole day: measured from its last second
+        older_end = older and older[2][0] + (dt.timedelta(0) if re.search(r'\d[ T]\d\d?:\d\d', str(iptc_value(tags, older[0]))) else dt.timedelta(days=1, seconds=-1))
+        if older and (found[2][0] - older_end) > dt.timedelta(days=1):
             return older[2][0].strftime('%Y-%m-%d'), 'DateCreatedBeforeScan', older[1], f'rule 1 scan: {older[0]} more than a day before {found[0]}'
         return found[2][0].strftime('%Y-%m-%d'), 'DateTimeOriginal', found[1], f'rule 1 {found[0]}'
     for tag, value in tags.items():  # rule 2: a QuickTime date with its own offset

@@ -215,7 +215,6 @@ export function decideCaptureDate(tags: MetadataTags, context: CaptureDateContex
   }
   // Rule 6: other capture dates, as local time.
   for (const tag of [
-    ...pick(entries, ['DateTimeCreated'], /^Composite$/i),
     // exiftool composes this from a format's DateCreated + TimeCreated (IPTC, XMP-photoshop, RED...).
     ...pick(entries, ['DateTimeOriginal'], /^Composite$/i),
     ...pick(entries, ['CreationTime'], /^PNG.*$/i),
@@ -276,6 +275,10 @@ function findMake(entries: readonly Tag[]): string | undefined {
   return make ?? entries.find((tag) => VIDEO_MAKER_GROUP.test(tag.group))?.group;
 }
 
+function hasTimeOfDay(value: unknown): boolean {
+  return typeof value === 'string' && /\d[ T]\d{1,2}:\d{2}/.test(value);
+}
+
 function textValue(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
@@ -304,7 +307,9 @@ function scanDateCreated(
   for (const tag of [...pick(entries, ['DateTimeCreated'], /^Composite$/i), ...iptcDateCreated(entries), ...pick(entries, ['DateCreated'], /^XMP-photoshop$/i)]) {
     const date = parseExifDate(tag.value);
     if (!date || invalidReason(date, uploadedAtMs, firmwareDefaults)) continue;
-    if (toEpochMs(taken, 0) - toEpochMs(date, 0) > ONE_DAY_MS) return { date, tag };
+    // A date without a time of day stands for the whole day: measure from its last second.
+    const latest = toEpochMs(date, 0) + (hasTimeOfDay(tag.value) ? 0 : ONE_DAY_MS - 1000);
+    if (toEpochMs(taken, 0) - latest > ONE_DAY_MS) return { date, tag };
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { fromEpochMs, isRealDate, type WallClock } from './date-value.js';
+import { fromEpochMs, isRealDate, repairTime, type WallClock } from './date-value.js';
 
 /** How a file name's date reads (docs/date-policy.md rule 9). */
 export interface FileNameDate {
@@ -37,8 +37,9 @@ const DATE_TIME_PATTERNS: readonly { form: Form; pattern: RegExp }[] = [
   // Screenshot 2019-05-21 at 10.45.52
   { form: 'date-time', pattern: /(?<!\d)(\d{4})-(\d{2})-(\d{2}) at (\d{1,2})\.(\d{2})\.(\d{2})(?!\d)/ },
 ];
-// FB_IMG_1596022443000.jpg, 1596022443000.jpg: Unix epoch milliseconds, a 13-digit run on its own.
-const EPOCH_MS_PATTERN = /(?:^|[\s_.\-])(\d{13})(?=$|[\s_.\-()])/;
+// FB_IMG_1596022443000.jpg, mmexport1596022443000.jpg (WeChat), 1596022443000.jpg: Unix epoch
+// milliseconds, a 13-digit run on its own or right after a known prefix.
+const EPOCH_MS_PATTERN = /(?:^|[\s_.\-]|mmexport)(\d{13})(?=$|[\s_.\-()])/i;
 const DATE_PATTERNS: readonly RegExp[] = [
   // IMG-20190405-WA0001 (messenger copies carry only the day)
   /(?<!\d)(\d{4})(\d{2})(\d{2})-WA\d+/i,
@@ -109,6 +110,7 @@ export function readFileNameDate(fileName: string): FileNameDate | undefined {
 
 function toWallClock([year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0]: number[]): WallClock | undefined {
   if (year < MIN_YEAR || year > MAX_YEAR) return undefined;
-  const date: WallClock = { year, month, day, hour, minute, second };
+  // The same repairs as for metadata (hour 24, second 60), for names written by the same firmware.
+  const date: WallClock = { year, month, day, ...repairTime(hour, minute, second) };
   return isRealDate(date) ? date : undefined;
 }
