@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_PRELOAD_MODULES } from '@photo-organizer/exiftool';
 import { describe, expect, it } from 'vitest';
 import { hostileKeys, runSecurityCheck, shellUsesInSource } from '../src/security.ts';
 
@@ -11,8 +12,14 @@ describe.each(['random-access', 'stream'] as const)('exiftool command lines in %
     expect(perl.length).toBeGreaterThan(0);
     for (const argv of perl) {
       expect(argv[1]).toBe('-I');
-      // The last argument is the server script (random access) or `-` (stdin, stream mode).
-      expect(argv.at(-1)).toMatch(mode === 'stream' ? /^-$/ : /exiftool-server\.pl$/);
+      if (mode === 'stream') {
+        // The last argument is `-` (stdin).
+        expect(argv.at(-1)).toBe('-');
+      } else {
+        // The server script, then only the ExifTool module names it preloads (a fixed list).
+        expect(argv[3]).toMatch(/exiftool-server\.pl$/);
+        expect(argv.slice(4)).toEqual([...DEFAULT_PRELOAD_MODULES]);
+      }
       for (const part of argv) {
         for (const fragment of ['passwd', 'touch', marker, 'execute', '.jpg']) expect(part).not.toContain(fragment);
       }
