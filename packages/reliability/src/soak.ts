@@ -527,6 +527,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         ...collisionProblems.slice(0, 4).map((line) => line.split(' -> ')[0]!),
         ...unverifiedSkips.slice(0, 4).map((line) => line.slice(line.indexOf(': ') + 2)),
         ...failureQueue.slice(0, 4).map((failure) => failure.source),
+        ...sidecarProblems.slice(0, 4).flatMap((line) => library.photos.filter((photo) => line.startsWith(`${photo.key}:`)).map((photo) => photo.sourceKey ?? photo.key)),
       ]),
     ];
     for (const key of problemKeys) {
