@@ -27,7 +27,7 @@ export const BACKFILL_SIZES = [10_000, 100_000, 1_000_000] as const;
  * mean GET, HEAD, COPY and bytes fetched per corpus object (generated large objects left out:
  * a photo library is made of photos). `memoryMb` is the module's default function memory.
  */
-export function perObjectFromBench(results: BenchResults, strategy = MODEL_STRATEGY, memoryMb = 1024): PerObjectFigures {
+export function perObjectFromBench(results: BenchResults, strategy = MODEL_STRATEGY, memoryMb = 512): PerObjectFigures {
   const summary = results.strategies.find((entry) => entry.strategy === strategy);
   const objects = results.raw.find((entry) => entry.strategy === strategy)?.objects.filter((object) => object.kind === 'corpus') ?? [];
   if (!summary || objects.length === 0) throw new Error(`the bench results have no corpus objects for strategy "${strategy}"`);

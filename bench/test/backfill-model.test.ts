@@ -23,7 +23,7 @@ describe('backfill model inputs from a bench run', () => {
     };
     expect(perObjectFromBench(results)).toEqual({
       durationMs: 150,
-      memoryMb: 1024,
+      memoryMb: 512,
       gets: 2,
       heads: 2,
       copies: 0.5,

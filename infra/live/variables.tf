@@ -129,9 +129,9 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Function memory in MB (also buys CPU)."
+  description = "Function memory in MB (also buys CPU). 512 by default: the cheapest size with twice the measured peak (about 175 MiB node + perl) as headroom; see the README's costs section."
   type        = number
-  default     = 1024
+  default     = 512
 
   validation {
     condition     = var.memory_size >= 256 && var.memory_size <= 10240

@@ -60,11 +60,11 @@ variable "layer_package" {
 }
 
 variable "function" {
-  description = "Lambda settings. `memory_size` also buys CPU; `timeout` must cover the largest file's copy (multipart copies of big videos)."
+  description = "Lambda settings. `memory_size` also buys CPU (512 by default: the cheapest size with twice the measured peak of about 175 MiB node + perl as headroom); `timeout` must cover the largest file's copy (multipart copies of big videos)."
   type = object({
     runtime                        = optional(string, "nodejs22.x")
     architecture                   = optional(string, "arm64")
-    memory_size                    = optional(number, 1024)
+    memory_size                    = optional(number, 512)
     timeout                        = optional(number, 300)
     reserved_concurrent_executions = optional(number)
     log_retention_days             = optional(number, 30)
