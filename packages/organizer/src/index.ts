@@ -45,3 +45,23 @@ export type { OrganizeDependencies, OrganizeOptions, Outcome } from './organize/
 // settings/
 export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './settings/configuration.js';
 export type { Configuration, Environment } from './settings/configuration.js';
+
+// Issue 18: companion files and groups (core: names and Takeout rules; organize: the S3 side)
+export {
+  COMPANION_TAGS,
+  companionKindOf,
+  groupStem,
+  mediaClassOf,
+  parseTakeoutJson,
+  primaryFor,
+  primaryListPrefix,
+  TAKEOUT_NAME_LIMIT,
+  takeoutJsonNames,
+  takeoutMediaFor,
+  takeoutMediaPrefix,
+} from './core/companions.js';
+export type { CompanionKind, MediaClass, TakeoutMetadata } from './core/companions.js';
+export { isMetadataDate, TAKEOUT_TAG, withTakeoutDate } from './core/takeout-date.js';
+export type { GroupPlacement } from './core/plan.js';
+export { CompanionWaitingError, resolveGroup } from './organize/companion-group.js';
+export type { GroupContext, GroupResolution } from './organize/companion-group.js';

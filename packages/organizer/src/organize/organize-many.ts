@@ -1,4 +1,5 @@
 import type { ObjectReference } from '../core/object-reference.js';
+import { CompanionWaitingError } from './companion-group.js';
 import { type OrganizeDependencies, type OrganizeOptions, type Outcome, organizeObject } from './organize-object.js';
 
 export interface Settled {
@@ -27,7 +28,8 @@ export async function organizeMany(
         settled = { reference, outcome: await organizeObject(reference, dependencies, options) };
       } catch (error) {
         settled = { reference, error: error instanceof Error ? error : new Error(String(error)) };
-        dependencies.logger.error('failed', {
+        // A companion waiting for its primary is logged as waiting (organize-object), not as an error.
+        if (!(error instanceof CompanionWaitingError)) dependencies.logger.error('failed', {
           source: `s3://${reference.bucket}/${reference.key}`,
           error: settled.error,
           cause: (settled.error as { cause?: unknown }).cause,

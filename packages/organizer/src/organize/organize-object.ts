@@ -13,6 +13,7 @@ import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
+import { CompanionWaitingError, resolveGroup } from './companion-group.js';
 
 /** What happened to one object; logged as one JSON line and returned. */
 export type Outcome =
@@ -39,6 +40,8 @@ export type Outcome =
       readonly moved: boolean;
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
+      /** Issue 18: `s3://bucket/key` of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
+      readonly companionOf?: string;
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
@@ -102,7 +105,15 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     }
   }
 
-  const plan = planObject(facts, { metadata, error: metadataError }, configuration);
+  // Issue 18: companions (.xmp, .aae, Takeout .json), Live Photo videos and RAW+JPEG pairs are
+  // filed under their primary's date; a Takeout JSON dates media without a date of their own.
+  const group = await resolveGroup({ client, metadataReader: dependencies.metadataReader, settings: configuration, facts, metadata, signal: options.signal });
+  if (group.kind === 'wait') {
+    logger.info('waiting', { source, detail: group.detail, graceSeconds: configuration.companionGraceSeconds });
+    throw new CompanionWaitingError(source, group.detail);
+  }
+  const placement = group.kind === 'placed' ? group.placement : undefined;
+  const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const { decision } = plan;
   const placed = options.dryRun
@@ -140,6 +151,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     ms: Math.round(performance.now() - started),
     moved,
     ...(metadataError ? { metadataError } : {}),
+    ...(placement?.primaryKey ? { companionOf: objectUrl({ bucket: facts.object.bucket, key: placement.primaryKey }) } : {}),
   };
   logger.info(options.dryRun ? 'planned' : 'organized', {
     ...outcome,

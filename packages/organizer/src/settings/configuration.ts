@@ -16,6 +16,8 @@ export interface Configuration {
   /** Write `<key>.json` with the extracted metadata beside each copy. */
   readonly sidecar: boolean;
   readonly webhookUrl: string | undefined;
+  /** Issue 18: seconds a companion (.xmp, .aae, Takeout .json, Live Photo video) waits for its primary before it is filed on its own. */
+  readonly companionGraceSeconds: number;
   readonly readMode: 'random-access' | 'stream';
   /** Objects at least this large are copied with UploadPartCopy. */
   readonly multipartThresholdBytes: number;
@@ -131,6 +133,7 @@ export function loadConfiguration(
     move: flag('MOVE'),
     sidecar: flag('SIDECAR'),
     webhookUrl,
+    companionGraceSeconds: integer('COMPANION_GRACE_SECONDS', 120, 0),
     readMode: oneOf('READ_MODE', ['random-access', 'stream'], 'random-access'),
     multipartThresholdBytes,
     multipartPartSizeBytes,

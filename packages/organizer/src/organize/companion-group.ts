@@ -1,0 +1,247 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import {
+  companionKindOf,
+  mediaClassOf,
+  parseTakeoutJson,
+  primaryFor,
+  primaryListPrefix,
+  takeoutJsonListPrefix,
+  takeoutJsonNames,
+  takeoutMediaFor,
+  type TakeoutMetadata,
+} from '../core/companions.js';
+import { type CaptureDateDecision, decideCaptureDate } from '../core/date-policy/capture-date.js';
+import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { fileNameOf, type ObjectFacts } from '../core/object-reference.js';
+import type { GroupPlacement, PlanSettings } from '../core/plan.js';
+import { isMetadataDate, withTakeoutDate } from '../core/takeout-date.js';
+import { headSource } from '../s3/head-object.js';
+import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
+
+/** A Takeout JSON is a few KB; anything larger is not one (and is not read whole). */
+const MAX_TAKEOUT_JSON_BYTES = 1024 * 1024;
+/** Pages of 1,000 names listed to find a group's members (a prefix such as `IMG_1234.` lists a handful). */
+const MAX_LIST_PAGES = 5;
+
+/** What deciding a group needs: the object, its metadata, S3, the reader and the settings. */
+export interface GroupContext {
+  readonly client: S3Client;
+  readonly metadataReader: MetadataReader;
+  readonly settings: PlanSettings & {
+    /** Seconds a companion waits for its primary before it is filed on its own. */
+    readonly companionGraceSeconds: number;
+  };
+  readonly facts: ObjectFacts;
+  readonly metadata: ExtractedMetadata;
+  readonly signal?: AbortSignal | undefined;
+  /** The clock the grace period is measured with. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * How a file is filed as part of a group:
+ * - `alone`: it has nothing to do with a group (or is a JSON that is not Takeout's): the plan as always;
+ * - `placed`: filed with `placement` (its primary's date, a Takeout JSON's, or a lone companion's own);
+ * - `wait`: a companion (or a Live Photo video) whose primary is not there yet, within the grace
+ *   period: retry later (the invocation fails and Lambda retries it).
+ */
+export type GroupResolution =
+  | { readonly kind: 'alone' }
+  | { readonly kind: 'placed'; readonly role: 'member' | 'lone-companion' | 'takeout-dated'; readonly placement: GroupPlacement }
+  | { readonly kind: 'wait'; readonly detail: string };
+
+/**
+ * A companion's primary is not there yet and the grace period has not passed: retrying the event
+ * later files it (with its primary, or on its own after `COMPANION_GRACE_SECONDS`).
+ */
+export class CompanionWaitingError extends Error {
+  override readonly name = 'CompanionWaitingError';
+  constructor(
+    /** `s3://bucket/key` of the waiting file. */
+    readonly source: string,
+    readonly detail: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`${source}: ${detail}`, options);
+  }
+}
+
+/**
+ * Decides whether and how a file is filed as part of a group (issue 18). The destination of a
+ * member is a pure function of its primary's bytes and name: the primary is found by name in
+ * the same source folder (one ListObjectsV2 by prefix), its metadata read again and its date
+ * decided as its own event decides it, so either event, in any order and any number of times,
+ * computes the same key. Requests made: a LIST for companions, `.MOV`/`.MP4` and RAW files, and
+ * for media without a metadata date (Takeout JSON); a HEAD and the metadata read of the primary
+ * when there is one; a GET of a Takeout JSON.
+ *
+ * @throws what the S3 client throws (Lambda retries), except 404s, which mean "not there".
+ * @example
+ * const group = await resolveGroup({ client, metadataReader, settings: configuration, facts, metadata });
+ * if (group.kind === 'wait') throw new CompanionWaitingError(source, group.detail);
+ */
+export async function resolveGroup(context: GroupContext): Promise<GroupResolution> {
+  const { facts, settings } = context;
+  const key = facts.object.key;
+  const name = fileNameOf(key);
+  const folder = key.slice(0, key.length - name.length);
+  const now = context.now ?? Date.now;
+  const young = (lastModified: Date | undefined) =>
+    lastModified !== undefined && now() - lastModified.getTime() < settings.companionGraceSeconds * 1000;
+  const kind = companionKindOf(name);
+
+  if (kind === 'takeout-json') {
+    const takeout = await readTakeoutJson(context, facts.object.key, facts.object.size, facts.object.eTag);
+    if (!takeout) return { kind: 'alone' };
+    const prefix = primaryListPrefix(name);
+    const siblings = prefix ? await listNames(context, folder, prefix) : [];
+    const media = takeoutMediaFor(name, siblings);
+    if (media) {
+      const primary = await primaryDecision(context, folder, media, siblings);
+      if (primary) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key } };
+    }
+    if (young(facts.lastModified)) return { kind: 'wait', detail: 'Takeout JSON waiting for its photo or video' };
+    const decision = withTakeoutDate({ dated: false, dateSource: 'Undated', rejected: [] }, takeout, {
+      defaultTimeZone: settings.defaultTimeZone,
+      uploadedAt: facts.lastModified,
+    });
+    return { kind: 'placed', role: 'lone-companion', placement: { decision, companion: true } };
+  }
+
+  if (kind === 'xmp' || kind === 'aae') {
+    const prefix = primaryListPrefix(name);
+    const siblings = prefix ? await listNames(context, folder, prefix) : [];
+    const primaryName = primaryFor(name, siblings);
+    if (primaryName) {
+      const primary = await primaryDecision(context, folder, primaryName, siblings);
+      if (primary?.waiting) return { kind: 'wait', detail: `${kind} waiting: its primary ${primaryName} is a Live Photo video whose photo may follow` };
+      if (primary) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key } };
+    }
+    if (young(facts.lastModified)) return { kind: 'wait', detail: `${kind === 'xmp' ? 'XMP sidecar' : 'AAE edit'} waiting for its photo or video` };
+    // Its primary never came: filed by its own dates (an XMP carries them), else undated.
+    return { kind: 'placed', role: 'lone-companion', placement: { decision: ownDecision(context, name), companion: true } };
+  }
+
+  const mediaClass = mediaClassOf(name);
+  if (mediaClass === undefined) return { kind: 'alone' };
+  if (mediaClass !== 'still') {
+    const prefix = primaryListPrefix(name);
+    const siblings = prefix ? await listNames(context, folder, prefix) : [];
+    const primaryName = primaryFor(name, siblings);
+    const ownIdentifier = textTag(context.metadata.tags, 'ContentIdentifier');
+    if (primaryName) {
+      const primary = await primaryDecision(context, folder, primaryName, siblings);
+      // A Live Photo is confirmed by Apple's ContentIdentifier when both halves carry one.
+      const mismatch = ownIdentifier !== undefined && primary?.contentIdentifier !== undefined && ownIdentifier !== primary.contentIdentifier;
+      if (primary && !mismatch) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: false, primaryKey: primary.key } };
+    } else if (mediaClass === 'video' && ownIdentifier !== undefined && young(facts.lastModified)) {
+      return { kind: 'wait', detail: 'Live Photo video (ContentIdentifier) waiting for its photo' };
+    }
+  }
+  // A media file without a metadata date: its Takeout JSON's photoTakenTime, when there is one.
+  const own = ownDecision(context, name);
+  if (isMetadataDate(own)) return { kind: 'alone' };
+  const takeout = await findTakeoutJson(context, folder, name);
+  if (!takeout) return { kind: 'alone' };
+  const decision = withTakeoutDate(own, takeout, { defaultTimeZone: settings.defaultTimeZone, uploadedAt: facts.lastModified });
+  return decision.dateSource === 'TakeoutJson' ? { kind: 'placed', role: 'takeout-dated', placement: { decision, companion: false } } : { kind: 'alone' };
+}
+
+function ownDecision(context: GroupContext, fileName: string): CaptureDateDecision {
+  return decideCaptureDate(context.metadata.tags, {
+    fileName,
+    ...(context.facts.lastModified ? { uploadedAt: context.facts.lastModified } : {}),
+    defaultTimeZone: context.settings.defaultTimeZone,
+    undated: context.settings.undated,
+  });
+}
+
+interface PrimaryDecision {
+  readonly key: string;
+  readonly decision: CaptureDateDecision;
+  readonly contentIdentifier: string | undefined;
+  /** A Live Photo video within the grace period: its photo may still come and lead the group. */
+  readonly waiting: boolean;
+}
+
+/**
+ * The primary's date, decided exactly as the primary's own event decides it (its metadata, its
+ * name, its upload time, its Takeout JSON): undefined when it is gone.
+ */
+async function primaryDecision(context: GroupContext, folder: string, primaryName: string, siblings: readonly string[]): Promise<PrimaryDecision | undefined> {
+  const key = `${folder}${primaryName}`;
+  const facts = await headSource(context.client, { bucket: context.facts.object.bucket, key }, context.signal);
+  if (!facts) return undefined;
+  let metadata: ExtractedMetadata = NO_METADATA;
+  if (facts.object.size > 0) {
+    try {
+      metadata = (await context.metadataReader.read({ client: context.client, ...facts.object }, context.signal)).result;
+    } catch (error) {
+      const kind = readFailureKind(error);
+      if (kind === 'object-gone') return undefined;
+      // The primary's own event files it without metadata in this case: so do we.
+      if (kind !== 'exiftool-fault' || context.signal?.aborted) throw error;
+    }
+  }
+  const own = decideCaptureDate(metadata.tags, {
+    fileName: primaryName,
+    ...(facts.lastModified ? { uploadedAt: facts.lastModified } : {}),
+    defaultTimeZone: context.settings.defaultTimeZone,
+    undated: context.settings.undated,
+  });
+  const takeoutName = isMetadataDate(own) ? takeoutJsonNames(primaryName).find((name) => siblings.includes(name)) : undefined;
+  const takeout = isMetadataDate(own) ? undefined : takeoutName ? await readTakeoutJson(context, `${folder}${takeoutName}`) : await findTakeoutJson(context, folder, primaryName);
+  const decision = withTakeoutDate(own, takeout, { defaultTimeZone: context.settings.defaultTimeZone, uploadedAt: facts.lastModified });
+  const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
+  const waiting =
+    mediaClassOf(primaryName) === 'video' &&
+    contentIdentifier !== undefined &&
+    facts.lastModified !== undefined &&
+    (context.now ?? Date.now)() - facts.lastModified.getTime() < context.settings.companionGraceSeconds * 1000;
+  return { key, decision, contentIdentifier, waiting };
+}
+
+/** The Takeout JSON of a media file in its folder, read and parsed; undefined when there is none. */
+async function findTakeoutJson(context: GroupContext, folder: string, mediaName: string): Promise<TakeoutMetadata | undefined> {
+  const names = await listNames(context, folder, takeoutJsonListPrefix(mediaName));
+  for (const candidate of takeoutJsonNames(mediaName)) {
+    if (!names.includes(candidate)) continue;
+    const takeout = await readTakeoutJson(context, `${folder}${candidate}`);
+    if (takeout) return takeout;
+  }
+  return undefined;
+}
+
+/** GETs a small JSON object and parses it as Takeout's; undefined when gone, too large or not Takeout's. */
+async function readTakeoutJson(context: GroupContext, key: string, size?: number, eTag?: string): Promise<TakeoutMetadata | undefined> {
+  if (size !== undefined && size > MAX_TAKEOUT_JSON_BYTES) return undefined;
+  try {
+    const object = await context.client.send(
+      new GetObjectCommand({ Bucket: context.facts.object.bucket, Key: key, IfMatch: eTag || undefined, Range: `bytes=0-${MAX_TAKEOUT_JSON_BYTES - 1}` }),
+      { abortSignal: context.signal },
+    );
+    if ((object.ContentLength ?? 0) >= MAX_TAKEOUT_JSON_BYTES) return undefined;
+    return parseTakeoutJson((await object.Body?.transformToString('utf8')) ?? '');
+  } catch (error) {
+    const kind = s3ErrorKind(error);
+    if (kind === 'not-found' || kind === 'precondition-failed') return undefined;
+    throw error;
+  }
+}
+
+/** The file names (not keys) directly in `folder` that start with `prefix`. */
+async function listNames(context: GroupContext, folder: string, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await context.client.send(
+      new ListObjectsV2Command({ Bucket: context.facts.object.bucket, Prefix: `${folder}${prefix}`, Delimiter: '/', ContinuationToken: token }),
+      { abortSignal: context.signal },
+    );
+    for (const object of page.Contents ?? []) if (object.Key) names.push(object.Key.slice(folder.length));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token && ++pages < MAX_LIST_PAGES);
+  return names;
+}
