@@ -17,6 +17,7 @@ import { fileNameOf, type ObjectFacts } from '../core/object-reference.js';
 import type { GroupPlacement, PlanSettings } from '../core/plan.js';
 import { isMetadataDate, withTakeoutDate } from '../core/takeout-date.js';
 import { headSource } from '../s3/head-object.js';
+import { listMovedPointers, movedPointerKey, readMovedPointer } from '../s3/moved-pointer.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 
 /** A Takeout JSON is a few KB; anything larger is not one (and is not read whole). */
@@ -31,6 +32,8 @@ export interface GroupContext {
   readonly settings: PlanSettings & {
     /** Seconds a companion waits for its primary before it is filed on its own. */
     readonly companionGraceSeconds: number;
+    /** Where move mode's pointers are (`s3/moved-pointer.ts`). */
+    readonly destinationBucket: string;
   };
   readonly facts: ObjectFacts;
   readonly metadata: ExtractedMetadata;
@@ -48,7 +51,13 @@ export interface GroupContext {
  */
 export type GroupResolution =
   | { readonly kind: 'alone' }
-  | { readonly kind: 'placed'; readonly role: 'member' | 'lone-companion' | 'takeout-dated'; readonly placement: GroupPlacement }
+  | {
+      readonly kind: 'placed';
+      readonly role: 'member' | 'lone-companion' | 'takeout-dated';
+      readonly placement: GroupPlacement;
+      /** A Takeout JSON's media, dated by this JSON: it may have been filed without it first (`takeout-reconcile.ts`). */
+      readonly takeoutMedia?: PrimaryInSource | undefined;
+    }
   | { readonly kind: 'wait'; readonly detail: string };
 
 /**
@@ -94,12 +103,10 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   if (kind === 'takeout-json') {
     const takeout = await readTakeoutJson(context, facts.object.key, facts.object.size, facts.object.eTag);
     if (!takeout) return { kind: 'alone' };
-    const prefix = primaryListPrefix(name);
-    const siblings = prefix ? await listNames(context, folder, prefix) : [];
-    const media = takeoutMediaFor(name, siblings);
-    if (media) {
-      const primary = await primaryDecision(context, folder, media, siblings);
-      if (primary) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key } };
+    const primary = await findPrimary(context, folder, name, takeoutMediaFor);
+    if (primary) {
+      const takeoutMedia = 'facts' in primary && primary.decision.dateSource === 'TakeoutJson' ? (primary as PrimaryInSource) : undefined;
+      return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key }, takeoutMedia };
     }
     if (young(facts.lastModified)) return { kind: 'wait', detail: 'Takeout JSON waiting for its photo or video' };
     const decision = withTakeoutDate({ dated: false, dateSource: 'Undated', rejected: [] }, takeout, {
@@ -110,14 +117,9 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   }
 
   if (kind === 'xmp' || kind === 'aae') {
-    const prefix = primaryListPrefix(name);
-    const siblings = prefix ? await listNames(context, folder, prefix) : [];
-    const primaryName = primaryFor(name, siblings);
-    if (primaryName) {
-      const primary = await primaryDecision(context, folder, primaryName, siblings);
-      if (primary?.waiting) return { kind: 'wait', detail: `${kind} waiting: its primary ${primaryName} is a Live Photo video whose photo may follow` };
-      if (primary) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key } };
-    }
+    const primary = await findPrimary(context, folder, name, primaryFor);
+    if (primary?.waiting) return { kind: 'wait', detail: `${kind} waiting: its primary is a Live Photo video whose photo may follow` };
+    if (primary) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key } };
     if (young(facts.lastModified)) return { kind: 'wait', detail: `${kind === 'xmp' ? 'XMP sidecar' : 'AAE edit'} waiting for its photo or video` };
     // Its primary never came: filed by its own dates (an XMP carries them), else undated.
     return { kind: 'placed', role: 'lone-companion', placement: { decision: ownDecision(context, name), companion: true } };
@@ -126,16 +128,12 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   const mediaClass = mediaClassOf(name);
   if (mediaClass === undefined) return { kind: 'alone' };
   if (mediaClass !== 'still') {
-    const prefix = primaryListPrefix(name);
-    const siblings = prefix ? await listNames(context, folder, prefix) : [];
-    const primaryName = primaryFor(name, siblings);
     const ownIdentifier = textTag(context.metadata.tags, 'ContentIdentifier');
-    if (primaryName) {
-      const primary = await primaryDecision(context, folder, primaryName, siblings);
-      // A Live Photo is confirmed by Apple's ContentIdentifier when both halves carry one.
-      const mismatch = ownIdentifier !== undefined && primary?.contentIdentifier !== undefined && ownIdentifier !== primary.contentIdentifier;
-      if (primary && !mismatch) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: false, primaryKey: primary.key } };
-    } else if (mediaClass === 'video' && ownIdentifier !== undefined && young(facts.lastModified)) {
+    const primary = await findPrimary(context, folder, name, primaryFor);
+    // A Live Photo is confirmed by Apple's ContentIdentifier when both halves carry one.
+    const mismatch = ownIdentifier !== undefined && primary?.contentIdentifier !== undefined && ownIdentifier !== primary.contentIdentifier;
+    if (primary && !mismatch) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: false, primaryKey: primary.key } };
+    if (!primary && mediaClass === 'video' && ownIdentifier !== undefined && young(facts.lastModified)) {
       return { kind: 'wait', detail: 'Live Photo video (ContentIdentifier) waiting for its photo' };
     }
   }
@@ -143,9 +141,38 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   const own = ownDecision(context, name);
   if (isMetadataDate(own)) return { kind: 'alone' };
   const takeout = await findTakeoutJson(context, folder, name);
-  if (!takeout) return { kind: 'alone' };
   const decision = withTakeoutDate(own, takeout, { defaultTimeZone: settings.defaultTimeZone, uploadedAt: facts.lastModified });
-  return decision.dateSource === 'TakeoutJson' ? { kind: 'placed', role: 'takeout-dated', placement: { decision, companion: false } } : { kind: 'alone' };
+  if (decision.dateSource === 'TakeoutJson') return { kind: 'placed', role: 'takeout-dated', placement: { decision, companion: false } };
+  // Move mode deletes the source: give a Takeout JSON the grace period to arrive first (copy
+  // mode instead moves the copy when the JSON comes later: takeout-reconcile.ts).
+  if (!takeout && settings.move && young(facts.lastModified)) return { kind: 'wait', detail: 'no date inside: waiting for a Google Takeout JSON before moving' };
+  return { kind: 'alone' };
+}
+
+/** Finds the primary among the source folder's names (and, in move mode, the moved ones) and decides its date. */
+async function findPrimary(
+  context: GroupContext,
+  folder: string,
+  name: string,
+  choose: (name: string, siblings: readonly string[]) => string | undefined,
+): Promise<PrimaryDecision | PrimaryInSource | undefined> {
+  const prefix = primaryListPrefix(name);
+  if (prefix === undefined) return undefined;
+  const siblings = await listNames(context, folder, prefix);
+  const { settings, facts } = context;
+  const moved = settings.move
+    ? await listMovedPointers(context.client, settings.destinationBucket, settings.destinationPrefix, facts.object.bucket, folder, prefix, context.signal)
+    : new Map<string, string>();
+  const primaryName = choose(name, [...new Set([...siblings, ...moved.keys()])]);
+  if (!primaryName) return undefined;
+  if (siblings.includes(primaryName)) {
+    const fromSource = await primaryDecision(context, folder, primaryName, siblings);
+    if (fromSource) return fromSource;
+  }
+  // Moved before this companion came (or while it was being read): its pointer says where it went.
+  const pointerKey = moved.get(primaryName) ?? (settings.move ? movedPointerKey(settings.destinationPrefix, facts.object.bucket, `${folder}${primaryName}`) : undefined);
+  const pointer = pointerKey ? await readMovedPointer(context.client, settings.destinationBucket, pointerKey, context.signal) : undefined;
+  return pointer ? { key: pointer.sourceKey, decision: pointer.decision, contentIdentifier: pointer.contentIdentifier, waiting: false } : undefined;
 }
 
 function ownDecision(context: GroupContext, fileName: string): CaptureDateDecision {
@@ -158,6 +185,7 @@ function ownDecision(context: GroupContext, fileName: string): CaptureDateDecisi
 }
 
 interface PrimaryDecision {
+  /** The primary's source key. */
   readonly key: string;
   readonly decision: CaptureDateDecision;
   readonly contentIdentifier: string | undefined;
@@ -165,11 +193,19 @@ interface PrimaryDecision {
   readonly waiting: boolean;
 }
 
+/** A primary read from the source: what its own event would have. */
+export interface PrimaryInSource extends PrimaryDecision {
+  readonly facts: ObjectFacts;
+  readonly metadata: ExtractedMetadata;
+  /** Its decision without a Takeout JSON: where its own event files it when the JSON is not there yet. */
+  readonly ownDecision: CaptureDateDecision;
+}
+
 /**
  * The primary's date, decided exactly as the primary's own event decides it (its metadata, its
  * name, its upload time, its Takeout JSON): undefined when it is gone.
  */
-async function primaryDecision(context: GroupContext, folder: string, primaryName: string, siblings: readonly string[]): Promise<PrimaryDecision | undefined> {
+async function primaryDecision(context: GroupContext, folder: string, primaryName: string, siblings: readonly string[]): Promise<PrimaryInSource | undefined> {
   const key = `${folder}${primaryName}`;
   const facts = await headSource(context.client, { bucket: context.facts.object.bucket, key }, context.signal);
   if (!facts) return undefined;
@@ -190,8 +226,11 @@ async function primaryDecision(context: GroupContext, folder: string, primaryNam
     defaultTimeZone: context.settings.defaultTimeZone,
     undated: context.settings.undated,
   });
-  const takeoutName = isMetadataDate(own) ? takeoutJsonNames(primaryName).find((name) => siblings.includes(name)) : undefined;
-  const takeout = isMetadataDate(own) ? undefined : takeoutName ? await readTakeoutJson(context, `${folder}${takeoutName}`) : await findTakeoutJson(context, folder, primaryName);
+  let takeout: TakeoutMetadata | undefined;
+  if (!isMetadataDate(own)) {
+    const takeoutName = takeoutJsonNames(primaryName).find((name) => siblings.includes(name));
+    takeout = takeoutName ? await readTakeoutJson(context, `${folder}${takeoutName}`) : await findTakeoutJson(context, folder, primaryName);
+  }
   const decision = withTakeoutDate(own, takeout, { defaultTimeZone: context.settings.defaultTimeZone, uploadedAt: facts.lastModified });
   const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
   const waiting =
@@ -199,11 +238,11 @@ async function primaryDecision(context: GroupContext, folder: string, primaryNam
     contentIdentifier !== undefined &&
     facts.lastModified !== undefined &&
     (context.now ?? Date.now)() - facts.lastModified.getTime() < context.settings.companionGraceSeconds * 1000;
-  return { key, decision, contentIdentifier, waiting };
+  return { key, decision, contentIdentifier, waiting, facts, metadata, ownDecision: own };
 }
 
 /** The Takeout JSON of a media file in its folder, read and parsed; undefined when there is none. */
-async function findTakeoutJson(context: GroupContext, folder: string, mediaName: string): Promise<TakeoutMetadata | undefined> {
+export async function findTakeoutJson(context: Pick<GroupContext, 'client' | 'facts' | 'signal'>, folder: string, mediaName: string): Promise<TakeoutMetadata | undefined> {
   const names = await listNames(context, folder, takeoutJsonListPrefix(mediaName));
   for (const candidate of takeoutJsonNames(mediaName)) {
     if (!names.includes(candidate)) continue;
@@ -214,7 +253,7 @@ async function findTakeoutJson(context: GroupContext, folder: string, mediaName:
 }
 
 /** GETs a small JSON object and parses it as Takeout's; undefined when gone, too large or not Takeout's. */
-async function readTakeoutJson(context: GroupContext, key: string, size?: number, eTag?: string): Promise<TakeoutMetadata | undefined> {
+async function readTakeoutJson(context: Pick<GroupContext, 'client' | 'facts' | 'signal'>, key: string, size?: number, eTag?: string): Promise<TakeoutMetadata | undefined> {
   if (size !== undefined && size > MAX_TAKEOUT_JSON_BYTES) return undefined;
   try {
     const object = await context.client.send(
@@ -231,7 +270,7 @@ async function readTakeoutJson(context: GroupContext, key: string, size?: number
 }
 
 /** The file names (not keys) directly in `folder` that start with `prefix`. */
-async function listNames(context: GroupContext, folder: string, prefix: string): Promise<string[]> {
+async function listNames(context: Pick<GroupContext, 'client' | 'facts' | 'signal'>, folder: string, prefix: string): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   let pages = 0;

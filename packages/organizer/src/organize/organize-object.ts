@@ -2,8 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
-import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
-import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { fileNameOf, objectUrl, type ObjectReference } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
@@ -13,7 +13,10 @@ import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
+import { mediaClassOf } from '../core/companions.js';
+import { writeMovedPointer } from '../s3/moved-pointer.js';
 import { CompanionWaitingError, resolveGroup } from './companion-group.js';
+import { reconcileTakeout } from './takeout-reconcile.js';
 
 /** What happened to one object; logged as one JSON line and returned. */
 export type Outcome =
@@ -115,8 +118,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const placement = group.kind === 'placed' ? group.placement : undefined;
   const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
-  const { decision } = plan;
-  const placed = options.dryRun
+  let placed = options.dryRun
     ? { key: plan.targetKey, copied: false }
     : await placeCopy({
         client,
@@ -131,6 +133,21 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
       });
   if (!options.dryRun && plan.sidecar) {
     await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+  }
+  // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
+  // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
+  let finalPlan = plan;
+  if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal }));
+  const { decision } = finalPlan;
+  if (!options.dryRun && plan.deleteSource && mediaClassOf(fileNameOf(facts.object.key))) {
+    const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
+    await writeMovedPointer(client, configuration.destinationBucket, configuration.destinationPrefix, {
+      sourceBucket: facts.object.bucket,
+      sourceKey: facts.object.key,
+      targetKey: placed.key,
+      decision,
+      ...(contentIdentifier ? { contentIdentifier } : {}),
+    });
   }
   const moved =
     !options.dryRun && plan.deleteSource
