@@ -163,17 +163,9 @@ variable "log_level" {
 }
 
 variable "organizer" {
-  description = "How files are organized (see the module README): key_template, undated, default_time_zone, move, sidecar, read_mode, multipart_threshold_bytes."
-  type = object({
-    key_template              = optional(string, "{yyyy}-{mm}-{dd}/{name}")
-    undated                   = optional(string, "undated")
-    default_time_zone         = optional(string, "UTC")
-    move                      = optional(bool, false)
-    sidecar                   = optional(bool, false)
-    read_mode                 = optional(string, "random-access")
-    multipart_threshold_bytes = optional(number)
-  })
-  default = {}
+  description = "How files are organized: passed to the module's `organizer` variable, which declares the attributes, defaults and checks (generated from the organizer's settings table; see the module README)."
+  type        = any
+  default     = {}
 }
 
 variable "webhook_url" {

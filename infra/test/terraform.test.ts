@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -52,13 +52,13 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
     expect(report).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  it.each([
-    ['the module', MODULE_DIRECTORY, 'tests/photo-organizer.tftest.hcl'],
-    ['the root configuration', LIVE_DIRECTORY, 'tests/live.tftest.hcl'],
-    ...EXAMPLE_NAMES.map((name) => [`the example ${name}`, exampleDirectory(name), `tests/${name}.tftest.hcl`]),
-  ])('passes every terraform test run of %s (mock_provider)', async (_name, directory, testFile) => {
+  it.each<[string, string, string[]]>([
+    ['the module', MODULE_DIRECTORY, ['tests/photo-organizer.tftest.hcl', 'tests/organizer-settings.tftest.hcl']],
+    ['the root configuration', LIVE_DIRECTORY, ['tests/live.tftest.hcl']],
+    ...EXAMPLE_NAMES.map((name) => [`the example ${name}`, exampleDirectory(name), [`tests/${name}.tftest.hcl`]] as [string, string, string[]]),
+  ])('passes every terraform test run of %s (mock_provider)', async (_name, directory, testFiles) => {
     // Prepare
-    const runs = await countRuns(join(directory, testFile));
+    const runs = (await Promise.all(testFiles.map((testFile) => countRuns(join(directory, testFile))))).reduce((sum, count) => sum + count, 0);
 
     // Act
     const result = await terraform.initAndRun(directory, ['test', '-json']);
@@ -66,6 +66,39 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
     // Assess
     expect(parseTestSummary(result.stdout), result.stdout.slice(-4000)).toEqual({ status: 'pass', passed: runs, failed: 0, errored: 0, skipped: 0 });
     expect(runs).toBeGreaterThan(0);
+  });
+
+  it('refuses invalid organizer settings at plan, naming the attribute the user wrote', async () => {
+    // Prepare: the same runs as tests/organizer-settings.tftest.hcl, without expect_failures, so
+    // terraform prints the validation messages (the generated ones from the settings table).
+    const copy = await copyModule();
+    const settingsTest = await readFile(join(copy.directory, 'tests', 'organizer-settings.tftest.hcl'), 'utf8');
+    const header = settingsTest.slice(0, settingsTest.indexOf('run "'));
+    await rm(join(copy.directory, 'tests'), { recursive: true, force: true });
+    await cp(join(MODULE_DIRECTORY, 'tests', 'fixtures'), join(copy.directory, 'tests', 'fixtures'), { recursive: true });
+    // One file per run: after a failed run terraform skips the rest of its file.
+    const runs = { misspelt_zone: 'default_time_zone = "Europe/Parris"', unknown_placeholder: 'key_template = "{yyyy}/{foo}/{name}"' };
+    for (const [run, setting] of Object.entries(runs)) {
+      await writeFile(
+        join(copy.directory, 'tests', `${run}.tftest.hcl`),
+        `${header}run "${run}" {\n  command = plan\n  variables {\n    organizer = { ${setting} }\n  }\n}\n`,
+      );
+    }
+
+    try {
+      // Act
+      const result = await terraform.initAndRun(copy.directory, ['test', '-no-color']);
+
+      // Assess
+      const output = `${result.stdout}\n${result.stderr}`.replace(/\s+/g, ' ');
+      expect(result.exitCode).toBe(1);
+      expect(output).toContain('organizer.default_time_zone must be an IANA time zone such as Europe/Berlin, or UTC.');
+      expect(output).toContain('organizer.key_template may only use the placeholders {yyyy} {mm} {dd} {hh} {name} {stem} {ext} {dir}');
+      expect(output).toMatch(/run "misspelt_zone"\.+ fail/);
+      expect(output).toMatch(/run "unknown_placeholder"\.+ fail/);
+    } finally {
+      await copy.remove();
+    }
   });
 
   describe('a deliberately broken copy of the module', () => {

@@ -8,10 +8,17 @@ import { join } from 'node:path';
 const directory = process.argv[2] ?? '.';
 const variables = {};
 const outputs = {};
-for (const file of (await readdir(directory)).filter((name) => name.endsWith('.tf')).sort()) {
-  const parsed = await parse(file, await readFile(join(directory, file), 'utf8'));
+for (const file of (await readdir(directory)).filter((name) => name.endsWith('.tf') || name.endsWith('.tf.json')).sort()) {
+  const text = await readFile(join(directory, file), 'utf8');
+  // Generated files (organizer-settings.tf.json) are Terraform's JSON syntax: one block, not a list.
+  const parsed = file.endsWith('.tf.json') ? jsonBlocks(JSON.parse(text)) : await parse(file, text);
   Object.assign(variables, parsed.variable);
   Object.assign(outputs, parsed.output);
+}
+
+function jsonBlocks(document) {
+  const wrap = (blocks) => Object.fromEntries(Object.entries(blocks ?? {}).map(([name, block]) => [name, [block]]));
+  return { variable: wrap(document.variable), output: wrap(document.output) };
 }
 const cell = (text) => String(text).replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 const code = (value) => (value === '' ? '`""`' : `\`${cell(typeof value === 'string' ? value.replace(/^\$\{(.*)\}$/s, '$1') : JSON.stringify(value))}\``);

@@ -15,22 +15,17 @@ resource "aws_cloudwatch_log_group" "this" {
 
 locals {
   environment = merge(
+    # KEY_TEMPLATE, UNDATED, DEFAULT_TIME_ZONE, ...: generated from the settings table (organizer-settings.tf.json).
+    local.organizer_environment,
     {
       DESTINATION_BUCKET     = local.destination_bucket
       DESTINATION_PREFIX     = var.destination_prefix
       SOURCE_PREFIX          = var.source_prefix
-      KEY_TEMPLATE           = var.organizer.key_template
-      UNDATED                = var.organizer.undated
-      DEFAULT_TIME_ZONE      = var.organizer.default_time_zone
-      MOVE                   = tostring(var.organizer.move)
-      SIDECAR                = tostring(var.organizer.sidecar)
-      READ_MODE              = var.organizer.read_mode
       LOG_LEVEL              = var.function.log_level
       EXIFTOOL_PERL          = "/opt/bin/perl"
       EXIFTOOL_LIB           = "/opt/lib/perl5"
       EXIFTOOL_SERVER_SCRIPT = "/opt/lib/photo-organizer/exiftool-server.pl"
     },
-    var.organizer.multipart_threshold_bytes == null ? {} : { MULTIPART_THRESHOLD_BYTES = tostring(var.organizer.multipart_threshold_bytes) },
     var.webhook_url == null ? {} : { WEBHOOK_URL = var.webhook_url },
     # The parameter's name, never its value: the function reads it at cold start.
     var.webhook_url_parameter == null ? {} : { WEBHOOK_URL_PARAMETER = var.webhook_url_parameter.name },
@@ -55,8 +50,10 @@ resource "aws_lambda_function" "this" {
     variables = local.environment
   }
 
+  # JSON: the function writes one JSON object per line (with the request id); Lambda's JSON format
+  # makes its own START/REPORT records JSON too, so Logs Insights reads every line as fields.
   logging_config {
-    log_format = "Text"
+    log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this.name
   }
 

@@ -102,47 +102,7 @@ variable "function" {
   }
 }
 
-variable "organizer" {
-  description = <<-EOT
-    How the function organizes files (passed as environment variables). `key_template` places
-    each copy ({yyyy} {mm} {dd} {name} ...); `undated` chooses between an `undated/` folder and
-    the upload date when no capture date is found; `move` deletes the source after a verified
-    copy; `sidecar` writes `<key>.json` with the extracted metadata beside each copy; `read_mode` is `random-access` (HTTP Range
-    reads) or `stream`; `multipart_threshold_bytes` switches to multipart copy (null: the
-    function's default).
-  EOT
-  type = object({
-    key_template              = optional(string, "{yyyy}-{mm}-{dd}/{name}")
-    undated                   = optional(string, "undated")
-    default_time_zone         = optional(string, "UTC")
-    move                      = optional(bool, false)
-    sidecar                   = optional(bool, false)
-    read_mode                 = optional(string, "random-access")
-    multipart_threshold_bytes = optional(number)
-  })
-  default = {}
-
-  validation {
-    condition     = strcontains(var.organizer.key_template, "{name}") && !startswith(var.organizer.key_template, "/")
-    error_message = "organizer.key_template must contain {name} and must not start with '/'."
-  }
-  validation {
-    condition     = contains(["undated", "upload-date"], var.organizer.undated)
-    error_message = "organizer.undated must be \"undated\" or \"upload-date\"."
-  }
-  validation {
-    condition     = can(regex("^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+|[+-][0-9]{2}:[0-9]{2})$", var.organizer.default_time_zone))
-    error_message = "organizer.default_time_zone must be UTC, an IANA zone such as Europe/Paris, or an offset such as +02:00."
-  }
-  validation {
-    condition     = contains(["random-access", "stream"], var.organizer.read_mode)
-    error_message = "organizer.read_mode must be \"random-access\" or \"stream\"."
-  }
-  validation {
-    condition     = var.organizer.multipart_threshold_bytes == null ? true : var.organizer.multipart_threshold_bytes >= 5242880 && var.organizer.multipart_threshold_bytes <= 5368709120
-    error_message = "organizer.multipart_threshold_bytes must be null or between 5 MiB (S3's smallest part) and 5 GiB (the largest single copy)."
-  }
-}
+# variable "organizer" is generated from the organizer's settings table: organizer-settings.tf.json.
 
 variable "webhook_url" {
   description = "Optional HTTPS URL the function posts a summary to after each file. Sensitive: it often carries a token."

@@ -42,9 +42,15 @@ export type { Settled } from './organize/organize-many.js';
 export { organizeObject } from './organize/organize-object.js';
 export type { OrganizeDependencies, OrganizeOptions, Outcome } from './organize/organize-object.js';
 
-// settings/
-export { ConfigurationError, LAYER_PATHS, loadConfiguration } from './settings/configuration.js';
-export type { Configuration, Environment } from './settings/configuration.js';
+// settings/: the one settings table and what is derived from it
+export { ConfigurationError, LAYER_PATHS, loadConfiguration, resolveConfiguration } from './settings/configuration.js';
+export type { Configuration, Environment, ProvidedValue, ResolveOptions } from './settings/configuration.js';
+export { SETTING_LIST, SETTINGS } from './settings/table.js';
+export type { Setting, SettingName, SettingRule, TerraformSource } from './settings/table.js';
+export { ruleSentence, schemaFor } from './settings/rules.js';
+export { isSupportedTimeZone, TIME_ZONES } from './settings/time-zones.js';
+export { TERRAFORM_VARIABLE, terraformSettings } from './settings/terraform.js';
+export { SETTINGS_TABLE_MARKERS, settingsMarkdownTable, withSettingsTable } from './settings/markdown.js';
 
 // Issue 18: companion files and groups (core: names and Takeout rules; organize: the S3 side)
 export {

@@ -138,6 +138,17 @@ describe('the function, run as Lambda runs it, on real S3 events', () => {
     expect(entry.requests).toBeGreaterThanOrEqual(1);
   });
 
+  it('puts the invocation\'s AWS request id on every object line', () => {
+    // The runtime tags each line with the invocation it printed during; our field must agree.
+    const objectLines = pipeline.runtime.logs.filter((log) => /"message":"(organized|skipped)"/.test(log.line));
+    expect(objectLines.length).toBeGreaterThan(5);
+    for (const log of objectLines) {
+      const entry = JSON.parse(log.line.slice(log.line.indexOf('{')));
+      expect(entry.requestId, log.line).toBe(log.requestId);
+      expect(pipeline.invocations.map((invocation) => invocation.requestId)).toContain(entry.requestId);
+    }
+  });
+
   it('pings the webhook after organizing, without the secret in the logs', () => {
     expect(webhook.bodies.length).toBeGreaterThan(0);
     expect(webhook.bodies[0]).toMatchObject({ event: 'photos.organized' });

@@ -6,7 +6,8 @@ import { organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
-import { ConfigurationError, loadConfiguration } from '../settings/configuration.js';
+import { ConfigurationError } from '../settings/configuration.js';
+import { configurationFromCli, settingFlagHelp, settingFlagOptions } from './flags.js';
 
 /** Exit codes a script can rely on. */
 const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
@@ -33,15 +34,11 @@ objects whose identical copy is already in place are not copied again.
 
 Options:
   --to s3://DEST[/prefix]   destination bucket and prefix (required)
-  --endpoint URL            S3-compatible endpoint (MinIO, R2, ...); implies path-style addressing
   --concurrency N           objects in parallel (default 4)
   --dry-run                 print the plan, write nothing
   --json                    one JSON line per object instead of the progress bar
-  --template T              key template (default {yyyy}-{mm}-{dd}/{name})
-  --time-zone Z             zone for UTC video dates without an offset (default UTC)
-  --move                    delete each source after its copy is verified
-  --sidecar                 write <key>.json with the metadata beside each copy
-  --read-mode M             random-access (default) or stream
+Settings (the function's, same rules; the environment variables of the README work too):
+${settingFlagHelp().join('\n')}
 Credentials and region come from the usual AWS environment / profile.`,
   invoke: `photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
 
@@ -69,19 +66,13 @@ async function main(argv: readonly string[]): Promise<number> {
     args: [...rest],
     allowPositionals: true,
     options: {
+      ...settingFlagOptions(),
       help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       to: { type: 'string' },
-      endpoint: { type: 'string' },
       'lambda-endpoint': { type: 'string' },
       concurrency: { type: 'string' },
-      template: { type: 'string' },
-      'time-zone': { type: 'string' },
-      undated: { type: 'string' },
-      move: { type: 'boolean' },
-      sidecar: { type: 'boolean' },
-      'read-mode': { type: 'string' },
       function: { type: 'string' },
       'batch-size': { type: 'string' },
       rate: { type: 'string' },
@@ -91,22 +82,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
-  // Flags become the configuration's variables, so the CLI and the function validate alike.
-  const flags: Record<string, string | undefined> = {
-    KEY_TEMPLATE: values.template,
-    DEFAULT_TIME_ZONE: values['time-zone'],
-    UNDATED: values.undated,
-    READ_MODE: values['read-mode'],
-    MOVE: values.move ? 'true' : undefined,
-    SIDECAR: values.sidecar ? 'true' : undefined,
-    S3_ENDPOINT: values.endpoint,
-    S3_FORCE_PATH_STYLE: values.endpoint ? 'true' : undefined,
-  };
-  const environment = { ...process.env, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
+  const flags = values as Record<string, string | boolean | undefined>;
 
   if (command === 'plan') {
     if (positionals.length === 0) throw new UsageError('plan needs at least one file; try photo-organizer plan --help');
-    const configuration = loadConfiguration(environment, localExiftoolDefaults(), { requireDestination: false });
+    const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
     const failures = await planFiles(positionals, configuration, (line) => {
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
       else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
@@ -121,10 +101,16 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'organize') {
     if (!values.to) throw new UsageError('organize needs --to s3://DEST[/prefix]');
     const destination = parseS3Url(values.to, '--to');
-    const configuration = loadConfiguration(
-      { ...environment, DESTINATION_BUCKET: destination.bucket, DESTINATION_PREFIX: destination.prefix, SOURCE_PREFIX: source.prefix },
-      localExiftoolDefaults(),
-    );
+    const configuration = configurationFromCli({
+      flags,
+      environment: process.env,
+      localDefaults: localExiftoolDefaults(),
+      given: {
+        destinationBucket: { value: destination.bucket, name: '--to' },
+        destinationPrefix: { value: destination.prefix, name: '--to' },
+        sourcePrefix: { value: source.prefix, name: 'the source s3://SRC/prefix' },
+      },
+    });
     const summary = await organizeCommand({
       source,
       configuration,
@@ -140,7 +126,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // invoke
   if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: undefined });
+  const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
+  const s3 = createS3Client({ endpoint, forcePathStyle: endpoint !== undefined, region: undefined });
   const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
   const summary = await invokeCommand({
     s3,

@@ -8,18 +8,33 @@ export const UNDATED_FOLDER = 'undated';
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
-const PLACEHOLDERS = ['yyyy', 'mm', 'dd', 'hh', 'name', 'stem', 'ext', 'dir'] as const;
-type Placeholder = (typeof PLACEHOLDERS)[number];
+/** The placeholders a key template may use. */
+export const KEY_TEMPLATE_PLACEHOLDERS = ['yyyy', 'mm', 'dd', 'hh', 'name', 'stem', 'ext', 'dir'] as const;
+type Placeholder = (typeof KEY_TEMPLATE_PLACEHOLDERS)[number];
+/**
+ * A template must name the file ({name}, or {stem} when it spells the extension itself): without
+ * either, every file of a day would get the same key. The settings' validation (and Terraform's)
+ * use this list.
+ */
+export const KEY_TEMPLATE_REQUIRED_ONE_OF: readonly Placeholder[] = ['name', 'stem'];
 
-/** Returns the problems of a key template (empty when it is usable). */
+/**
+ * Returns the problems of a key template (empty when it is usable), each phrased to follow the
+ * setting's name (`KEY_TEMPLATE unknown placeholder {month} ...`).
+ *
+ * @example
+ * keyTemplateProblems('{yyyy}/{foo}/{name}'); // ['unknown placeholder {foo} (known: {yyyy} {mm} ...)']
+ */
 export function keyTemplateProblems(template: string): string[] {
   const problems: string[] = [];
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
-    if (!PLACEHOLDERS.includes(name as Placeholder)) {
-      problems.push(`unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((item) => `{${item}}`).join(' ')})`);
+    if (!KEY_TEMPLATE_PLACEHOLDERS.includes(name as Placeholder)) {
+      problems.push(`unknown placeholder {${name}} (known: ${KEY_TEMPLATE_PLACEHOLDERS.map((item) => `{${item}}`).join(' ')})`);
     }
   }
-  if (!/\{(name|stem)\}/.test(template)) problems.push('must contain {name} or {stem}, or every file would get the same key');
+  if (!KEY_TEMPLATE_REQUIRED_ONE_OF.some((name) => template.includes(`{${name}}`))) {
+    problems.push('must contain {name} or {stem}, or every file would get the same key');
+  }
   if (template.startsWith('/')) problems.push('must not start with "/" (S3 keys have no leading slash)');
   return problems;
 }

@@ -28,7 +28,9 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  */
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
   container ??= createContainer(process.env);
-  const { logger } = container;
+  // Every line of this invocation carries its request id (one JSON line per object).
+  const logger = context?.awsRequestId ? container.logger.child({ requestId: context.awsRequestId }) : container.logger;
+  const invocation: Container = { ...container, logger };
   const signal = deadlineSignal(context);
 
   let parsed;
@@ -44,11 +46,11 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     logger.info('s3:TestEvent received: the notification is wired up');
     return { ignored: true, reason: 's3:TestEvent' };
   }
-  if (parsed.kind === 'batch-operations') return handleBatch(parsed.invocation, container, signal);
+  if (parsed.kind === 'batch-operations') return handleBatch(parsed.invocation, invocation, signal);
 
   for (const skipped of parsed.skipped) logger.warn('record skipped', { record: skipped.index, reason: skipped.reason });
-  const settled = await organizeMany(parsed.objects, container, { signal });
-  await pingWebhook(container, settled);
+  const settled = await organizeMany(parsed.objects, invocation, { signal });
+  await pingWebhook(invocation, settled);
   const failed = settled.filter((item) => item.error);
   if (failed.length > 0) {
     throw new Error(
@@ -101,10 +103,4 @@ function deadlineSignal(context: Pick<Context, 'getRemainingTimeInMillis'> | und
   const remaining = context?.getRemainingTimeInMillis?.();
   if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
   return AbortSignal.timeout(Math.max(1, remaining - DEADLINE_MARGIN_MS));
-}
-
-/** For tests: forget the container so the next invocation is a cold start. */
-export async function resetContainer(): Promise<void> {
-  await container?.metadataReader.close();
-  container = undefined;
 }

@@ -1,7 +1,9 @@
-import type { ObjectReference } from '../core/object-reference.js';
+import pMap from 'p-map';
+import { objectUrl, type ObjectReference } from '../core/object-reference.js';
 import { CompanionWaitingError } from './companion-group.js';
 import { type OrganizeDependencies, type OrganizeOptions, type Outcome, organizeObject } from './organize-object.js';
 
+/** One object's result: an outcome, or the error a retry may fix. */
 export interface Settled {
   readonly reference: ObjectReference;
   readonly outcome?: Outcome;
@@ -9,7 +11,8 @@ export interface Settled {
 }
 
 /**
- * Organizes objects with bounded concurrency. Every object is attempted even when others fail, so
+ * Organizes objects with bounded concurrency (p-map; `concurrency` objects at once, default 4),
+ * results in input order. Every object is attempted even when others fail, so
  * a retry of the whole event only has the failed ones left to do (the rest are recognised as done).
  */
 export async function organizeMany(
@@ -17,12 +20,10 @@ export async function organizeMany(
   dependencies: OrganizeDependencies,
   options: OrganizeOptions & { readonly concurrency?: number; readonly onSettled?: (settled: Settled) => void } = {},
 ): Promise<Settled[]> {
-  const results: Settled[] = new Array(references.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < references.length) {
-      const index = next++;
-      const reference = references[index]!;
+  // organizeObject's failures are caught per object, so the pool never stops early.
+  return pMap(
+    references,
+    async (reference) => {
       let settled: Settled;
       try {
         settled = { reference, outcome: await organizeObject(reference, dependencies, options) };
@@ -30,16 +31,14 @@ export async function organizeMany(
         settled = { reference, error: error instanceof Error ? error : new Error(String(error)) };
         // A companion waiting for its primary is logged as waiting (organize-object), not as an error.
         if (!(error instanceof CompanionWaitingError)) dependencies.logger.error('failed', {
-          source: `s3://${reference.bucket}/${reference.key}`,
+          source: objectUrl(reference),
           error: settled.error,
           cause: (settled.error as { cause?: unknown }).cause,
         });
       }
-      results[index] = settled;
       options.onSettled?.(settled);
-    }
-  };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, references.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
+      return settled;
+    },
+    { concurrency: Math.max(1, options.concurrency ?? 4) },
+  );
 }

@@ -6,6 +6,7 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import pMap from 'p-map';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 
 export interface CopyRequest {
@@ -65,11 +66,10 @@ export async function copyObject(request: CopyRequest): Promise<void> {
   try {
     const partSize = request.partSizeBytes;
     const partCount = Math.ceil(source.size / partSize);
-    const parts: { PartNumber: number; ETag: string }[] = new Array(partCount);
-    let next = 0;
-    const worker = async () => {
-      while (next < partCount) {
-        const index = next++;
+    // Parts in parallel; the first failure stops new parts from starting (then the upload is aborted).
+    const parts = await pMap(
+      Array.from({ length: partCount }, (_, index) => index),
+      async (index) => {
         const first = index * partSize;
         const last = Math.min(source.size, first + partSize) - 1;
         const result = await client.send(
@@ -86,10 +86,10 @@ export async function copyObject(request: CopyRequest): Promise<void> {
         );
         const eTag = result.CopyPartResult?.ETag;
         if (!eTag) throw new Error(`UploadPartCopy part ${index + 1} of ${request.key} returned no ETag`);
-        parts[index] = { PartNumber: index + 1, ETag: eTag };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(request.partConcurrency ?? 4, partCount) }, worker));
+        return { PartNumber: index + 1, ETag: eTag };
+      },
+      { concurrency: request.partConcurrency ?? 4 },
+    );
     await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: request.bucket,

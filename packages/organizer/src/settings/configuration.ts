@@ -1,7 +1,7 @@
-import { isValidTimeZone } from '../core/date-policy/date-value.js';
-import { DEFAULT_KEY_TEMPLATE, keyTemplateProblems } from '../core/key-template.js';
+import { ruleSentence, schemaFor } from './rules.js';
+import { type Setting, SETTING_LIST, SETTINGS, type SettingName } from './table.js';
 
-/** Everything the organizer can be told. Built once (cold start) and frozen. */
+/** Everything the organizer can be told. Built once (cold start) and frozen. Rows of `SETTINGS`. */
 export interface Configuration {
   readonly destinationBucket: string;
   /** Prepended to every destination key; '' or ends with '/'. */
@@ -10,6 +10,7 @@ export interface Configuration {
   readonly sourcePrefix: string;
   readonly keyTemplate: string;
   readonly undated: 'undated' | 'upload-date';
+  /** One of `TIME_ZONES`. */
   readonly defaultTimeZone: string;
   /** Delete the source after the copy is verified. */
   readonly move: boolean;
@@ -19,8 +20,9 @@ export interface Configuration {
   /** Issue 18: seconds a companion (.xmp, .aae, Takeout .json, Live Photo video) waits for its primary before it is filed on its own. */
   readonly companionGraceSeconds: number;
   readonly readMode: 'random-access' | 'stream';
-  /** Objects at least this large are copied with UploadPartCopy. */
+  /** Objects of at least this many bytes are copied with UploadPartCopy. */
   readonly multipartThresholdBytes: number;
+  /** Bytes per UploadPartCopy part. */
   readonly multipartPartSizeBytes: number;
   readonly exiftool: {
     readonly perlPath: string;
@@ -28,6 +30,7 @@ export interface Configuration {
     /** The exiftool CLI script (stream mode). */
     readonly scriptPath: string;
     readonly serverScriptPath: string;
+    /** Per object, ms. */
     readonly timeoutMs: number;
   };
   readonly s3: {
@@ -38,9 +41,14 @@ export interface Configuration {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** Environment variables by name (`process.env`). */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Raised with every problem of the configuration at once, so one deploy fixes them all. */
+/**
+ * Raised with every problem of the configuration at once, so one deploy fixes them all. Each
+ * problem names the setting as the user gave it (`DEFAULT_TIME_ZONE ...` from the environment,
+ * `--time-zone ...` from the CLI).
+ */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
   constructor(readonly problems: readonly string[]) {
@@ -48,120 +56,106 @@ export class ConfigurationError extends Error {
   }
 }
 
-const FIVE_GIB = 5 * 1024 ** 3;
-const MIN_PART_BYTES = 5 * 1024 ** 2;
-
 /** Defaults for the paths the Lambda layer provides. */
 export const LAYER_PATHS = {
-  perlPath: '/opt/bin/perl',
-  libDir: '/opt/lib/perl5',
-  scriptPath: '/opt/bin/exiftool',
-  serverScriptPath: '/opt/lib/photo-organizer/exiftool-server.pl',
+  perlPath: SETTINGS.exiftoolPerl.default,
+  libDir: SETTINGS.exiftoolLib.default,
+  scriptPath: SETTINGS.exiftoolScript.default,
+  serverScriptPath: SETTINGS.exiftoolServerScript.default,
 } as const;
 
+/** A value given for a setting, and the name the user gave it by (an environment variable, a flag). */
+export interface ProvidedValue {
+  readonly value: string | undefined;
+  /** `DEFAULT_TIME_ZONE`, `--time-zone`, `--to`: what error messages call the setting. */
+  readonly name: string;
+}
+
+export interface ResolveOptions {
+  /** `plan` works on local files and needs no destination. @default true */
+  readonly requireDestination?: boolean;
+}
+
 /**
- * Reads the configuration from environment variables (the only place that does; the CLI passes
- * its flags under the same names), validates
- * everything and reports every problem in one {@link ConfigurationError}.
+ * Reads the configuration from environment variables (the function, once at cold start),
+ * validates every setting of the table and reports every problem in one {@link ConfigurationError}.
+ * `defaults` fill variables the environment does not set (the CLI's local exiftool paths).
  *
+ * @throws ConfigurationError listing every problem, each naming its environment variable.
  * @example
  * const configuration = loadConfiguration(process.env);
  */
-export function loadConfiguration(
-  environment: Environment,
-  defaults: Partial<Environment> = {},
-  options: { readonly requireDestination?: boolean } = {},
-): Configuration {
-  const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = environment[name] ?? defaults[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = read(name) ?? fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
-    return fallback;
-  };
-  const flag = (name: string): boolean => oneOf(name, ['true', 'false'], 'false') === 'true';
-  const integer = (name: string, fallback: number, minimum: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < minimum) {
-      problems.push(`${name} must be a whole number >= ${minimum}; got "${value}"`);
-      return fallback;
-    }
-    return number;
-  };
-  const prefix = (name: string): string => {
-    const value = read(name) ?? '';
-    if (value.startsWith('/')) problems.push(`${name} must not start with "/" (S3 keys have no leading slash); got "${value}"`);
-    return value === '' || value.endsWith('/') ? value : `${value}/`;
-  };
-
-  const destinationBucket = read('DESTINATION_BUCKET');
-  if (!destinationBucket) {
-    if (options.requireDestination !== false) problems.push('DESTINATION_BUCKET is required (the bucket organized copies go to)');
-  }
-  else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(destinationBucket)) {
-    problems.push(`DESTINATION_BUCKET is not a valid bucket name; got "${destinationBucket}"`);
-  }
-  const keyTemplate = read('KEY_TEMPLATE') ?? DEFAULT_KEY_TEMPLATE;
-  for (const problem of keyTemplateProblems(keyTemplate)) problems.push(`KEY_TEMPLATE ${problem}; got "${keyTemplate}"`);
-  const defaultTimeZone = read('DEFAULT_TIME_ZONE') ?? 'UTC';
-  if (!isValidTimeZone(defaultTimeZone)) {
-    problems.push(`DEFAULT_TIME_ZONE must be an IANA time zone such as Europe/Berlin or UTC; got "${defaultTimeZone}"`);
-  }
-  const webhookUrl = read('WEBHOOK_URL');
-  if (webhookUrl && !isHttpUrl(webhookUrl)) problems.push('WEBHOOK_URL must be an http(s) URL');
-  const endpoint = read('S3_ENDPOINT');
-  if (endpoint && !isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an http(s) URL; got "${endpoint}"`);
-  const multipartPartSizeBytes = integer('MULTIPART_PART_SIZE_BYTES', 256 * 1024 ** 2, MIN_PART_BYTES);
-  const multipartThresholdBytes = integer('MULTIPART_THRESHOLD_BYTES', FIVE_GIB, 1);
-  if (multipartThresholdBytes > FIVE_GIB) {
-    problems.push(`MULTIPART_THRESHOLD_BYTES must be at most 5 GiB (CopyObject's limit); got ${multipartThresholdBytes}`);
-  }
-
-  const configuration: Configuration = {
-    destinationBucket: destinationBucket ?? '',
-    destinationPrefix: prefix('DESTINATION_PREFIX'),
-    sourcePrefix: prefix('SOURCE_PREFIX'),
-    keyTemplate,
-    undated: oneOf('UNDATED', ['undated', 'upload-date'], 'undated'),
-    defaultTimeZone,
-    move: flag('MOVE'),
-    sidecar: flag('SIDECAR'),
-    webhookUrl,
-    companionGraceSeconds: integer('COMPANION_GRACE_SECONDS', 120, 0),
-    readMode: oneOf('READ_MODE', ['random-access', 'stream'], 'random-access'),
-    multipartThresholdBytes,
-    multipartPartSizeBytes,
-    exiftool: {
-      perlPath: read('EXIFTOOL_PERL') ?? LAYER_PATHS.perlPath,
-      libDir: read('EXIFTOOL_LIB') ?? LAYER_PATHS.libDir,
-      scriptPath: read('EXIFTOOL_SCRIPT') ?? LAYER_PATHS.scriptPath,
-      serverScriptPath: read('EXIFTOOL_SERVER_SCRIPT') ?? LAYER_PATHS.serverScriptPath,
-      timeoutMs: integer('EXIFTOOL_TIMEOUT_MS', 20_000, 100),
-    },
-    s3: {
-      endpoint,
-      forcePathStyle: flag('S3_FORCE_PATH_STYLE'),
-      region: read('AWS_REGION'),
-    },
-    logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
-  };
-  if (problems.length > 0) throw new ConfigurationError(problems);
-  return deepFreeze(configuration);
+export function loadConfiguration(environment: Environment, defaults: Partial<Environment> = {}, options: ResolveOptions = {}): Configuration {
+  return resolveConfiguration((_name, setting) => {
+    const value = environment[setting.environment] ?? defaults[setting.environment];
+    return value === undefined ? undefined : { value, name: setting.environment };
+  }, options);
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
+/**
+ * Builds the configuration from whatever source `lookup` consults per setting (environment, CLI
+ * flags); unset or blank values take the table's default.
+ *
+ * @throws ConfigurationError listing every problem, each naming the setting as `lookup` named it.
+ * @example
+ * resolveConfiguration((name, setting) => (name === 'defaultTimeZone' ? { value: 'Europe/Paris', name: '--time-zone' } : undefined), { requireDestination: false });
+ */
+export function resolveConfiguration(
+  lookup: (name: SettingName, setting: Setting) => ProvidedValue | undefined,
+  options: ResolveOptions = {},
+): Configuration {
+  const problems: string[] = [];
+  const values: Partial<Record<SettingName, unknown>> = {};
+  for (const setting of SETTING_LIST) {
+    const provided = lookup(setting.name, setting);
+    const name = provided?.name ?? setting.environment;
+    const given = provided?.value?.trim();
+    const text = given === undefined || given === '' ? setting.default : given;
+    if (text === undefined) {
+      const required = setting.required === true && !(setting.name === 'destinationBucket' && options.requireDestination === false);
+      if (required) problems.push(`${name} is required (${setting.description})`);
+      continue;
+    }
+    const parsed = schemaFor(setting.rule).safeParse(text);
+    if (parsed.success) {
+      values[setting.name] = parsed.data;
+      continue;
+    }
+    const got = setting.secret ? '' : `; got "${text}"`;
+    const messages = [...new Set(parsed.error.issues.map((issue) => issue.message || ruleSentence(setting.rule)))];
+    for (const message of messages) problems.push(`${name} ${message}${got}`);
   }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  const value = <T>(name: SettingName): T => values[name] as T;
+  return deepFreeze<Configuration>({
+    destinationBucket: value<string | undefined>('destinationBucket') ?? '',
+    destinationPrefix: value('destinationPrefix'),
+    sourcePrefix: value('sourcePrefix'),
+    keyTemplate: value('keyTemplate'),
+    undated: value('undated'),
+    defaultTimeZone: value('defaultTimeZone'),
+    move: value('move'),
+    sidecar: value('sidecar'),
+    webhookUrl: value('webhookUrl'),
+    companionGraceSeconds: value('companionGraceSeconds'),
+    readMode: value('readMode'),
+    multipartThresholdBytes: value('multipartThresholdBytes'),
+    multipartPartSizeBytes: value('multipartPartSizeBytes'),
+    exiftool: {
+      perlPath: value('exiftoolPerl'),
+      libDir: value('exiftoolLib'),
+      scriptPath: value('exiftoolScript'),
+      serverScriptPath: value('exiftoolServerScript'),
+      timeoutMs: value('exiftoolTimeoutMs'),
+    },
+    s3: {
+      endpoint: value('s3Endpoint'),
+      forcePathStyle: value('s3ForcePathStyle'),
+      region: value('awsRegion'),
+    },
+    logLevel: value('logLevel'),
+  });
 }
 
 function deepFreeze<T extends object>(value: T): T {
