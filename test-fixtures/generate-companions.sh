@@ -41,7 +41,7 @@ exiftool "-ExifIFD:DateTimeOriginal=$live_dto" "-ExifIFD:OffsetTimeOriginal=$liv
 cp "$media/mov-apple-creationdate.mov" "$out/live/IMG_0001.MOV"
 # Apple's Keys carry the ContentIdentifier that ties the video to its still (the HEIC's copy of it
 # lives in Apple's maker notes, which exiftool cannot write: the pair is confirmed by name).
-exiftool -Keys:all= "-Keys:ContentIdentifier=$live_id" "-Keys:Make=Apple" "-Keys:Model=iPhone 12" \
+exiftool -Keys:all= "-Keys:ContentIdentifier=$live_id" "-Keys:Make=Apple" "-Keys:Model=iPhone 13" \
   "-QuickTime:CreateDate=$live_utc" "-QuickTime:ModifyDate=$live_utc" "-Track1:TrackCreateDate=$live_utc" \
   "-Track1:TrackModifyDate=$live_utc" "-Track1:MediaCreateDate=$live_utc" "-Track1:MediaModifyDate=$live_utc" \
   "$out/live/IMG_0001.MOV"

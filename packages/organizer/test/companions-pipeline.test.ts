@@ -163,3 +163,58 @@ describe('companion files are filed with their photo, in any order, each event d
     expect(pipeline.failures).toEqual([]);
   });
 });
+
+describe('move mode: a companion arriving after its photo was moved still follows it', () => {
+  let pipeline: LocalPipeline;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    pipeline = await startLocalPipeline({
+      sourceBucket: 'uploads',
+      destinationBucket: 'library',
+      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS), MOVE: 'true' },
+      deliver: (event) => [event, event],
+      concurrency: 3,
+      retryDelayMs: 2500,
+    });
+    client = pipeline.s3.client();
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  const upload = async (folder: string, file: string) => {
+    const body = await readFile(path.join(fixturesDir, 'companions', file));
+    await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/${path.basename(file)}`, Body: body }));
+  };
+
+  it('files the video and AAE of a Live Photo whose still was already moved under the still\'s day, and moves them', async () => {
+    const live = group('Live Photo');
+    await upload('moved', 'live/IMG_0001.HEIC');
+    await pipeline.idle();
+    expect(await listKeys(client, 'uploads', 'moved/')).toEqual([]);
+    await upload('moved', 'live/IMG_0001.MOV');
+    await upload('moved', 'live/IMG_0001.AAE');
+    await pipeline.idle();
+    const library = await listKeys(client, 'library');
+    expect(library.filter((key) => key.startsWith('moved/'))).toEqual(live.keys.map((key) => `moved/${key}`).sort());
+    // Where each moved file went is recorded under the hidden pointer folder, by source key.
+    expect(library.filter((key) => key.startsWith('.photo-organizer/'))).toContain('.photo-organizer/moved/uploads/moved/IMG_0001.HEIC.moved');
+    expect(await listKeys(client, 'uploads', 'moved/')).toEqual([]);
+    expect(pipeline.failures).toEqual([]);
+  });
+
+  it('a Takeout photo without a date waits for its JSON before it is moved', async () => {
+    const takeout = group('Takeout');
+    const folder = 'takeout-moved';
+    await upload(folder, takeout.files[0]!);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await upload(folder, takeout.files[1]!);
+    await pipeline.idle();
+    expect(await listKeys(client, 'library', `${folder}/`)).toEqual(takeout.keys.map((key) => `${folder}/${key}`).sort());
+    expect(await listKeys(client, 'library', 'undated/')).toEqual([]);
+    expect(await listKeys(client, 'uploads', `${folder}/`)).toEqual([]);
+    expect(pipeline.failures).toEqual([]);
+  });
+});

@@ -57,6 +57,8 @@ export type GroupResolution =
       readonly placement: GroupPlacement;
       /** A Takeout JSON's media, dated by this JSON: it may have been filed without it first (`takeout-reconcile.ts`). */
       readonly takeoutMedia?: PrimaryInSource | undefined;
+      /** What this file says when it is a Takeout JSON (kept in move mode's pointer). */
+      readonly takeout?: TakeoutMetadata | undefined;
     }
   | { readonly kind: 'wait'; readonly detail: string };
 
@@ -106,14 +108,14 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
     const primary = await findPrimary(context, folder, name, takeoutMediaFor);
     if (primary) {
       const takeoutMedia = 'facts' in primary && primary.decision.dateSource === 'TakeoutJson' ? (primary as PrimaryInSource) : undefined;
-      return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key }, takeoutMedia };
+      return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key }, takeoutMedia, takeout };
     }
     if (young(facts.lastModified)) return { kind: 'wait', detail: 'Takeout JSON waiting for its photo or video' };
     const decision = withTakeoutDate({ dated: false, dateSource: 'Undated', rejected: [] }, takeout, {
       defaultTimeZone: settings.defaultTimeZone,
       uploadedAt: facts.lastModified,
     });
-    return { kind: 'placed', role: 'lone-companion', placement: { decision, companion: true } };
+    return { kind: 'placed', role: 'lone-companion', placement: { decision, companion: true }, takeout };
   }
 
   if (kind === 'xmp' || kind === 'aae') {
@@ -129,9 +131,13 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   if (mediaClass === undefined) return { kind: 'alone' };
   if (mediaClass !== 'still') {
     const ownIdentifier = textTag(context.metadata.tags, 'ContentIdentifier');
+    const ownCamera = cameraOf(context.metadata);
     const primary = await findPrimary(context, folder, name, primaryFor);
-    // A Live Photo is confirmed by Apple's ContentIdentifier when both halves carry one.
-    const mismatch = ownIdentifier !== undefined && primary?.contentIdentifier !== undefined && ownIdentifier !== primary.contentIdentifier;
+    // A Live Photo is confirmed by Apple's ContentIdentifier, a RAW+JPEG pair by the camera (Make
+    // and Model), when both files carry one: same-named files of two cameras are not a group.
+    const mismatch =
+      (ownIdentifier !== undefined && primary?.contentIdentifier !== undefined && ownIdentifier !== primary.contentIdentifier) ||
+      (mediaClass === 'raw' && ownCamera !== undefined && primary?.camera !== undefined && ownCamera !== primary.camera);
     if (primary && !mismatch) return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: false, primaryKey: primary.key } };
     if (!primary && mediaClass === 'video' && ownIdentifier !== undefined && young(facts.lastModified)) {
       return { kind: 'wait', detail: 'Live Photo video (ContentIdentifier) waiting for its photo' };
@@ -172,7 +178,9 @@ async function findPrimary(
   // Moved before this companion came (or while it was being read): its pointer says where it went.
   const pointerKey = moved.get(primaryName) ?? (settings.move ? movedPointerKey(settings.destinationPrefix, facts.object.bucket, `${folder}${primaryName}`) : undefined);
   const pointer = pointerKey ? await readMovedPointer(context.client, settings.destinationBucket, pointerKey, context.signal) : undefined;
-  return pointer ? { key: pointer.sourceKey, decision: pointer.decision, contentIdentifier: pointer.contentIdentifier, waiting: false } : undefined;
+  return pointer
+    ? { key: pointer.sourceKey, decision: pointer.decision, contentIdentifier: pointer.contentIdentifier, camera: pointer.camera, waiting: false }
+    : undefined;
 }
 
 function ownDecision(context: GroupContext, fileName: string): CaptureDateDecision {
@@ -189,6 +197,8 @@ interface PrimaryDecision {
   readonly key: string;
   readonly decision: CaptureDateDecision;
   readonly contentIdentifier: string | undefined;
+  /** `Make Model`, when the primary names both ({@link cameraOf}). */
+  readonly camera?: string | undefined;
   /** A Live Photo video within the grace period: its photo may still come and lead the group. */
   readonly waiting: boolean;
 }
@@ -238,16 +248,45 @@ async function primaryDecision(context: GroupContext, folder: string, primaryNam
     contentIdentifier !== undefined &&
     facts.lastModified !== undefined &&
     (context.now ?? Date.now)() - facts.lastModified.getTime() < context.settings.companionGraceSeconds * 1000;
-  return { key, decision, contentIdentifier, waiting, facts, metadata, ownDecision: own };
+  return { key, decision, contentIdentifier, camera: cameraOf(metadata), waiting, facts, metadata, ownDecision: own };
 }
 
-/** The Takeout JSON of a media file in its folder, read and parsed; undefined when there is none. */
-export async function findTakeoutJson(context: Pick<GroupContext, 'client' | 'facts' | 'signal'>, folder: string, mediaName: string): Promise<TakeoutMetadata | undefined> {
-  const names = await listNames(context, folder, takeoutJsonListPrefix(mediaName));
+/**
+ * The camera that made a file, `Make Model` (case and spaces folded), when it names both: a RAW
+ * and its JPEG from one shot carry the same.
+ *
+ * @example
+ * cameraOf({ tags: { 'IFD0:Make': 'NIKON CORPORATION', 'IFD0:Model': 'NIKON D750' }, warnings: [] }); // 'nikon corporation nikon d750'
+ */
+export function cameraOf(metadata: ExtractedMetadata): string | undefined {
+  const make = textTag(metadata.tags, 'Make');
+  const model = textTag(metadata.tags, 'Model');
+  return make && model ? `${make} ${model}`.toLowerCase().replace(/\s+/g, ' ') : undefined;
+}
+
+/**
+ * The Takeout JSON of a media file in its folder, read and parsed; in move mode also one already
+ * moved (its pointer keeps what it said); undefined when there is none.
+ */
+export async function findTakeoutJson(
+  context: Pick<GroupContext, 'client' | 'facts' | 'signal' | 'settings'>,
+  folder: string,
+  mediaName: string,
+): Promise<TakeoutMetadata | undefined> {
+  const prefix = takeoutJsonListPrefix(mediaName);
+  const names = await listNames(context, folder, prefix);
   for (const candidate of takeoutJsonNames(mediaName)) {
     if (!names.includes(candidate)) continue;
     const takeout = await readTakeoutJson(context, `${folder}${candidate}`);
     if (takeout) return takeout;
+  }
+  const { settings } = context;
+  if (!settings.move) return undefined;
+  const moved = await listMovedPointers(context.client, settings.destinationBucket, settings.destinationPrefix, context.facts.object.bucket, folder, prefix, context.signal);
+  for (const candidate of takeoutJsonNames(mediaName)) {
+    const pointerKey = moved.get(candidate);
+    const pointer = pointerKey ? await readMovedPointer(context.client, settings.destinationBucket, pointerKey, context.signal) : undefined;
+    if (pointer?.takeout) return pointer.takeout;
   }
   return undefined;
 }

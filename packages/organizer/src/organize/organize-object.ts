@@ -3,7 +3,7 @@ import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
-import { fileNameOf, objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { objectUrl, type ObjectReference } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
@@ -13,9 +13,8 @@ import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { placeCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
-import { mediaClassOf } from '../core/companions.js';
 import { writeMovedPointer } from '../s3/moved-pointer.js';
-import { CompanionWaitingError, resolveGroup } from './companion-group.js';
+import { cameraOf, CompanionWaitingError, resolveGroup } from './companion-group.js';
 import { reconcileTakeout } from './takeout-reconcile.js';
 
 /** What happened to one object; logged as one JSON line and returned. */
@@ -139,14 +138,18 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let finalPlan = plan;
   if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal }));
   const { decision } = finalPlan;
-  if (!options.dryRun && plan.deleteSource && mediaClassOf(fileNameOf(facts.object.key))) {
+  if (!options.dryRun && plan.deleteSource) {
     const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
+    const camera = cameraOf(metadata);
+    const takeout = group.kind === 'placed' ? group.takeout : undefined;
     await writeMovedPointer(client, configuration.destinationBucket, configuration.destinationPrefix, {
       sourceBucket: facts.object.bucket,
       sourceKey: facts.object.key,
       targetKey: placed.key,
       decision,
       ...(contentIdentifier ? { contentIdentifier } : {}),
+      ...(camera ? { camera } : {}),
+      ...(takeout ? { takeout } : {}),
     });
   }
   const moved =

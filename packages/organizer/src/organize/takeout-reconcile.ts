@@ -57,7 +57,7 @@ export async function reconcileTakeout(options: ReconcileOptions): Promise<{ pla
   }
   if (group.kind !== 'alone' || isMetadataDate(plan.decision)) return unchanged;
   // This media was filed without a Takeout JSON: has one arrived meanwhile?
-  const takeout = await findTakeoutJson({ client, facts, signal }, folderOf(facts.object.key), fileName(facts.object.key));
+  const takeout = await findTakeoutJson({ client, facts, signal, settings: configuration }, folderOf(facts.object.key), fileName(facts.object.key));
   const decision = withTakeoutDate(plan.decision, takeout, { defaultTimeZone: configuration.defaultTimeZone, uploadedAt: facts.lastModified });
   if (decision.dateSource !== 'TakeoutJson') return unchanged;
   const media: PrimaryInSource = {

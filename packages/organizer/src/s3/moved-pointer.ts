@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import { ORGANIZED_BY } from '../core/copy-metadata.js';
+import type { TakeoutMetadata } from '../core/companions.js';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 
 /**
@@ -22,6 +23,10 @@ export interface MovedPointer {
   readonly targetKey: string;
   readonly decision: CaptureDateDecision;
   readonly contentIdentifier?: string | undefined;
+  /** `make model` of the camera, when the file names both (confirms a RAW+JPEG pair). */
+  readonly camera?: string | undefined;
+  /** What a moved Takeout JSON said: its media, arriving later, is dated by it. */
+  readonly takeout?: TakeoutMetadata | undefined;
 }
 
 /** Ends every pointer's key, so a trigger filtered by photo extensions never fires for it. */
