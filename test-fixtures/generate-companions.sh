@@ -22,7 +22,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 out="$work/companions"
 takeout_dir="Takeout/Google Photos/Photos from 2021"
-mkdir -p "$out/live" "$out/raw" "$out/takeout/$takeout_dir" "$out/lone" "$out/other"
+mkdir -p "$out/live" "$out/raw" "$out/xmp" "$out/takeout/$takeout_dir" "$out/lone" "$out/other"
 
 # ---- dates ------------------------------------------------------------------------------------
 live_dto='2021:06:30 23:10:00'     # the still's wall clock, -07:00 (California)
@@ -34,6 +34,8 @@ takeout_epoch=1625093400           # 2021-06-30 22:50:00 UTC
 takeout_epoch_dup=1625179800       # 2021-07-01 22:50:00 UTC
 takeout_epoch_long=1622548800      # 2021-06-01 12:00:00 UTC
 lone_xmp_dto='2018:09:01 12:00:00'
+xmp_photo_dto='2019:12:24 18:30:00'   # the photo's; its sidecar (edited later) says 2020:01:05 in xmp:ModifyDate only
+xmp_sidecar_modify='2020:01:05 10:00:00'
 
 # ---- a Live Photo: HEIC + MOV + AAE ------------------------------------------------------------
 cp "$media/heic-dto-offset.heic" "$out/live/IMG_0001.HEIC"
@@ -74,6 +76,11 @@ exiftool "-IFD0:Make=NIKON CORPORATION" "-IFD0:Model=NIKON D750" "-ExifIFD:DateT
 cp "$media/tiff-dto.tif" "$out/raw/DSC_0002.DNG"
 exiftool -DNGVersion=1.4.0.0 "-IFD0:Make=NIKON CORPORATION" "-IFD0:Model=NIKON D750" "-ExifIFD:DateTimeOriginal=$raw_dto" \
   -IFD0:ModifyDate= "$out/raw/DSC_0002.DNG"
+
+# ---- a photo and its XMP sidecar (an editor's, holding only a later edit date) ----------------
+cp "$media/jpeg-no-date.jpg" "$out/xmp/IMG_2001.JPG"
+exiftool "-ExifIFD:DateTimeOriginal=$xmp_photo_dto" "$out/xmp/IMG_2001.JPG"
+perl "$exiftool_script" -quiet -o "$out/xmp/IMG_2001.JPG.xmp" "-XMP-xmp:ModifyDate=$xmp_sidecar_modify" -XMP-xmp:Rating=4
 
 # ---- a Google Takeout folder: media without EXIF + their JSON ---------------------------------
 takeout_json() { # epoch title
@@ -119,6 +126,14 @@ cat > "$work/companions.json" <<JSON
       "primary": "raw/DSC_0002.JPG",
       "keys": ["2020-03-14/DSC_0002.JPG", "2020-03-14/DSC_0002.DNG"],
       "dateSource": "DateTimeOriginal"
+    },
+    {
+      "name": "XMP sidecar",
+      "files": ["xmp/IMG_2001.JPG", "xmp/IMG_2001.JPG.xmp"],
+      "primary": "xmp/IMG_2001.JPG",
+      "keys": ["2019-12-24/IMG_2001.JPG", "2019-12-24/IMG_2001.JPG.xmp"],
+      "dateSource": "DateTimeOriginal",
+      "notes": "The sidecar's own date is a later edit ($xmp_sidecar_modify); it follows its photo."
     },
     {
       "name": "Takeout",

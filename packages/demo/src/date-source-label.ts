@@ -19,6 +19,7 @@ const LABELS: Readonly<Record<string, string>> = {
   OtherCaptureDate: 'another date in the file',
   GPSDateTime: 'GPS time stamp',
   ModifyDate: 'date last edited',
+  TakeoutJson: 'Google Takeout: photo taken time',
   FileName: 'date in the file name',
   UploadDate: 'no date found: upload date',
   Undated: 'no date found',

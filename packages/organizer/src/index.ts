@@ -69,5 +69,7 @@ export {
 export type { CompanionKind, MediaClass, TakeoutMetadata } from './core/companions.js';
 export { isMetadataDate, TAKEOUT_TAG, withTakeoutDate } from './core/takeout-date.js';
 export type { GroupPlacement } from './core/plan.js';
-export { CompanionWaitingError, resolveGroup } from './organize/companion-group.js';
+export { groupLines } from './core/group-summary.js';
+export type { FiledItem } from './core/group-summary.js';
+export { cameraOf, CompanionWaitingError, resolveGroup } from './organize/companion-group.js';
 export type { GroupContext, GroupResolution } from './organize/companion-group.js';

@@ -112,6 +112,14 @@ describe('companion files are filed with their photo, in any order, each event d
     expect(decodeURIComponent(raw.Metadata?.['companion-of'] ?? '')).toBe('jpeg-first/DSC_0002.JPG');
   });
 
+  it('an XMP sidecar uploaded before its photo follows it, not its own edit date', async () => {
+    const sidecar = group('XMP sidecar');
+    await upload('xmp', 'xmp/IMG_2001.JPG.xmp');
+    await upload('xmp', 'xmp/IMG_2001.JPG');
+    await pipeline.idle();
+    expect(await libraryKeys('xmp')).toEqual(expectedKeys('xmp', sidecar));
+  });
+
   const takeoutGroups = () => expected.groups.filter((item) => item.name.startsWith('Takeout'));
   const takeoutFolder = (root: string) => `${root}/${path.dirname(group('Takeout').files[0]!).replace(/^takeout\//, '')}`;
   const takeoutFiles = () => [...takeoutGroups().flatMap((item) => item.files), ...expected.skipped.filter((file) => file.startsWith('takeout/'))];

@@ -12,6 +12,7 @@ import {
 } from '../src/core/companions.js';
 import { dateSourceLabel } from '../src/core/date-policy/date-source-labels.js';
 import { formatWallClock } from '../src/core/date-policy/date-value.js';
+import { groupLines } from '../src/core/group-summary.js';
 import { withTakeoutDate } from '../src/core/takeout-date.js';
 
 describe('groups by name', () => {
@@ -114,5 +115,20 @@ describe('photoTakenTime as a date source', () => {
     expect(zero).toMatchObject({ dated: false, rejected: [{ tag: 'photoTakenTime', value: '0', reason: 'placeholder' }] });
     const future = withTakeoutDate(undated, takeout, { defaultTimeZone: 'UTC', uploadedAt: new Date('2020-01-01T00:00:00Z') });
     expect(future).toMatchObject({ dated: false, rejected: [{ reason: 'in-the-future' }] });
+  });
+});
+
+describe('group lines for people', () => {
+  it('names the primary, the rest of each member\'s name and the folder', () => {
+    const lines = groupLines([
+      { source: 's3://in/p/IMG_1234.HEIC', targetKey: '2021-06-30/IMG_1234.HEIC' },
+      { source: 's3://in/p/IMG_1234.MOV', targetKey: '2021-06-30/IMG_1234.MOV', companionOf: 's3://in/p/IMG_1234.HEIC' },
+      { source: 's3://in/p/IMG_1234.AAE', targetKey: '2021-06-30/IMG_1234.AAE', companionOf: 's3://in/p/IMG_1234.HEIC' },
+      { source: 's3://in/p/IMG_O1234.AAE', targetKey: '2021-06-30/IMG_O1234.AAE', companionOf: 's3://in/p/IMG_1234.HEIC' },
+      { source: 's3://in/p/IMG_1234.MOV', targetKey: '2021-06-30/IMG_1234.MOV', companionOf: 's3://in/p/IMG_1234.HEIC' },
+      { source: 's3://in/t/a.jpg.json', targetKey: 'x/2020-01-01/a.jpg.json', companionOf: 's3://in/t/a.jpg' },
+      { source: 's3://in/q/alone.jpg', targetKey: '2020-01-01/alone.jpg' },
+    ]);
+    expect(lines).toEqual(['IMG_1234.HEIC + .AAE + .MOV + IMG_O1234.AAE -> 2021-06-30/', 'a.jpg + .jpg.json -> x/2020-01-01/']);
   });
 });

@@ -5,6 +5,7 @@ import { createLogger, silentLogger } from '../lambda/logger.js';
 import { createDependencies } from '../organize/dependencies.js';
 import { organizeMany, type Settled } from '../organize/organize-many.js';
 import { listObjects } from '../s3/list-objects.js';
+import { groupLines } from '../core/group-summary.js';
 import { createProgress } from './progress.js';
 
 export interface OrganizeCommandOptions {
@@ -54,6 +55,9 @@ export async function organizeCommand(options: OrganizeCommandOptions): Promise<
     progress.done();
     await dependencies.metadataReader.close();
   }
+  // Issue 18: the groups filed together, one line each ("IMG_1234.HEIC + .MOV + .AAE -> 2021-06-30/").
+  const groups = options.json ? [] : groupLines(settled.flatMap((item) => (item.outcome?.status === 'organized' ? [item.outcome] : [])));
+  if (groups.length > 0) write(`Filed together:\n${groups.map((line) => `  ${line}`).join('\n')}`);
   const count = (predicate: (item: Settled) => boolean) => settled.filter(predicate).length;
   return {
     listed: references.length,

@@ -123,7 +123,9 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
     targetKey,
     decision,
     userMetadata: withCompanionOf(decisionMetadata({ decision, source: object, make, model, sourceMetadata: facts.userMetadata }), placement?.primaryKey),
-    sidecar: settings.sidecar ? sidecarDocument({ source: object, decision, metadata, make, model }) : undefined,
+    sidecar: settings.sidecar
+      ? { ...sidecarDocument({ source: object, decision, metadata, make, model }), ...(placement?.primaryKey ? { companionOf: placement.primaryKey } : {}) }
+      : undefined,
     deleteSource: settings.move,
   };
 }

@@ -136,7 +136,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
   // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
   let finalPlan = plan;
-  if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal }));
+  if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
   const { decision } = finalPlan;
   if (!options.dryRun && plan.deleteSource) {
     const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');

@@ -10,6 +10,9 @@ import { headExisting } from '../s3/head-object.js';
 import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
+import { formatWallClock } from '../core/date-policy/date-value.js';
+import { objectUrl } from '../core/object-reference.js';
+import type { Logger } from '../lambda/logger.js';
 import { findTakeoutJson, type GroupResolution, type PrimaryInSource } from './companion-group.js';
 
 type CopyPlan = Extract<Plan, { action: 'copy' }>;
@@ -26,6 +29,8 @@ export interface ReconcileOptions {
   readonly plan: CopyPlan;
   readonly placed: PlacedCopy;
   readonly signal?: AbortSignal | undefined;
+  /** Told when this event files another object (a JSON's media): one `organized` line for it. */
+  readonly logger?: Logger | undefined;
 }
 
 /**
@@ -52,7 +57,19 @@ export async function reconcileTakeout(options: ReconcileOptions): Promise<{ pla
   if (configuration.move) return unchanged;
 
   if (group.kind === 'placed' && group.takeoutMedia) {
-    await refile(options, group.takeoutMedia);
+    const media = group.takeoutMedia;
+    const refiled = await refile(options, media);
+    options.logger?.info('organized', {
+      status: 'organized',
+      source: objectUrl(media.facts.object),
+      target: objectUrl({ bucket: configuration.destinationBucket, key: refiled.placed.key }),
+      targetKey: refiled.placed.key,
+      copied: refiled.placed.copied,
+      captureDate: media.decision.dated ? formatWallClock(media.decision.captureDate) : null,
+      dateSource: media.decision.dateSource,
+      size: media.facts.object.size,
+      filedBy: objectUrl(facts.object),
+    });
     return unchanged;
   }
   if (group.kind !== 'alone' || isMetadataDate(plan.decision)) return unchanged;
