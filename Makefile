@@ -69,6 +69,7 @@ typecheck: install
 
 test: debian-test build ## Build, then run every package's tests
 	@$(STEP) typecheck "Type-checking every package" pnpm run typecheck
+	@$(STEP) architecture "Checking the architecture rules (dependency-cruiser)" pnpm run architecture
 	@scripts/run-tests.sh
 
 layer: build ## Build the exiftool + perl Lambda layers and the function bundle

@@ -42,6 +42,13 @@ export interface FaultProxyOptions {
   readonly slowFirstByteMs?: number;
   /** Fraction of the body a `reset-mid-body` fault lets through before destroying the socket. @default a seeded random fraction in (0, 1) */
   readonly resetFraction?: number;
+  /**
+   * Runs before each request is forwarded, and the request waits for it: the place to act on the
+   * server "between" two requests of the code under test (e.g. re-upload a key just before its
+   * DELETE arrives). Not called for requests answered with an injected 503/500.
+   * @default none
+   */
+  readonly beforeForward?: (request: { readonly method: string; readonly path: string; readonly headers: IncomingMessage['headers'] }) => Promise<void> | void;
 }
 
 export interface FaultProxyStats {
@@ -162,6 +169,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return;
     }
     if (fault === 'slow-first-byte') await delay(options.slowFirstByteMs ?? 2000);
+    if (options.beforeForward) await options.beforeForward({ method, path, headers: incoming.headers });
 
     const upstream = httpRequest({
       host: target.hostname,

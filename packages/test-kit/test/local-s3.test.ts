@@ -1,18 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
+  UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalS3, encodeEventKey, startLocalS3 } from '../src/local-s3.js';
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
+async function crc64nvme(bytes: Uint8Array): Promise<string> {
+  const crc = new Crc64Nvme();
+  crc.update(bytes);
+  return Buffer.from(await crc.digest()).toString('base64');
+}
+const MiB = 1024 * 1024;
 
 describe('local S3 server', () => {
   let s3: LocalS3;
@@ -135,6 +148,222 @@ describe('local S3 server', () => {
     await client.send(new PutObjectCommand({ Bucket: 'source', Key: key, Body: 'x' }));
     const page = await client.send(new ListObjectsV2Command({ Bucket: 'source', Prefix: 'xml/' }));
     expect(page.Contents?.map((object) => object.Key)).toEqual([key]);
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+  it('deletes with If-Match only the object that still has that ETag', async () => {
+    const client = s3.client();
+    const first = await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg', Body: 'first' }));
+    const second = await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg', Body: 'second' }));
+    await expect(client.send(new DeleteObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg', IfMatch: first.ETag }))).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    });
+    const kept = await client.send(new GetObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg' }));
+    expect(await kept.Body!.transformToString()).toBe('second');
+
+    await client.send(new DeleteObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg', IfMatch: second.ETag }));
+    await expect(client.send(new HeadObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    // If-Match on a key with no object: 404 NoSuchKey; without a condition: 204 as always.
+    await expect(client.send(new DeleteObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg', IfMatch: second.ETag }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      $metadata: { httpStatusCode: 404 },
+    });
+    const plain = await client.send(new DeleteObjectCommand({ Bucket: 'source', Key: 'del/photo.jpg' }));
+    expect(plain.$metadata.httpStatusCode).toBe(204);
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+  it('writes with If-Match only over the object that has that ETag, and If-None-Match: * only where there is none', async () => {
+    const client = s3.client();
+    const put = await client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'cond/w.bin', Body: 'one', IfNoneMatch: '*' }));
+    await expect(client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'cond/w.bin', Body: 'two', IfMatch: '"0123"' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 412 },
+    });
+    await client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'cond/w.bin', Body: 'three', IfMatch: put.ETag }));
+    const now = await client.send(new GetObjectCommand({ Bucket: 'dest', Key: 'cond/w.bin' }));
+    expect(await now.Body!.transformToString()).toBe('three');
+    await expect(client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'cond/none.bin', Body: 'x', IfMatch: put.ETag }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('serialises concurrent conditional creates: exactly one If-None-Match: * wins', async () => {
+    const client = s3.client();
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, index) => client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'cond/race.bin', Body: `writer ${index}`, IfNoneMatch: '*' }))),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((result) => result.status === 'rejected')) {
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    }
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html
+  it('stores the default CRC64NVME of an upload without a checksum and returns it with ChecksumMode ENABLED', async () => {
+    const client = s3.client();
+    const body = randomBytes(300_000);
+    const put = await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'sum/default.bin', Body: body }));
+    expect(put.ChecksumCRC64NVME).toBe(await crc64nvme(body));
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'source', Key: 'sum/default.bin', ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({ ChecksumCRC64NVME: await crc64nvme(body), ChecksumType: 'FULL_OBJECT' });
+    const plainHead = await client.send(new HeadObjectCommand({ Bucket: 'source', Key: 'sum/default.bin' }));
+    expect(plainHead.ChecksumCRC64NVME).toBeUndefined();
+    const get = await client.send(new GetObjectCommand({ Bucket: 'source', Key: 'sum/default.bin', ChecksumMode: 'ENABLED' }));
+    expect(get.ChecksumCRC64NVME).toBe(await crc64nvme(body));
+    await get.Body!.transformToByteArray();
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
+  it('verifies a checksum sent with PutObject: a wrong one is refused with BadDigest and stores nothing', async () => {
+    const client = s3.client();
+    const body = randomBytes(1000);
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'sum/sent.bin', Body: body, ChecksumSHA256: sha256(body) }));
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'source', Key: 'sum/sent.bin', ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({ ChecksumSHA256: sha256(body), ChecksumType: 'FULL_OBJECT' });
+
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: 'source', Key: 'sum/sent.bin', Body: randomBytes(1000), ChecksumCRC64NVME: await crc64nvme(body) })),
+    ).rejects.toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    const still = await client.send(new GetObjectCommand({ Bucket: 'source', Key: 'sum/sent.bin' }));
+    expect(Buffer.from(await still.Body!.transformToByteArray())).toEqual(body);
+  });
+
+  it('computes the checksum a CopyObject asks for, over the copied bytes', async () => {
+    const client = s3.client();
+    const body = randomBytes(70_000);
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'sum/copy-src.bin', Body: body }));
+    const copied = await client.send(
+      new CopyObjectCommand({ Bucket: 'dest', Key: 'sum/copy.bin', CopySource: 'source/sum/copy-src.bin', ChecksumAlgorithm: 'CRC64NVME', IfNoneMatch: '*' }),
+    );
+    expect(copied.CopyObjectResult).toMatchObject({ ChecksumCRC64NVME: await crc64nvme(body), ETag: `"${md5(body)}"` });
+    const sha = await client.send(new CopyObjectCommand({ Bucket: 'dest', Key: 'sum/copy-sha.bin', CopySource: 'source/sum/copy-src.bin', ChecksumAlgorithm: 'SHA256' }));
+    expect(sha.CopyObjectResult?.ChecksumSHA256).toBe(sha256(body));
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'dest', Key: 'sum/copy-sha.bin', ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumSHA256).toBe(sha256(body));
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+  it('copies in parts with a full-object CRC64NVME, a multipart ETag, and x-amz-copy-source-if-match honoured', async () => {
+    const client = s3.client();
+    const body = randomBytes(11 * MiB + 3);
+    const source = await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'sum/big.bin', Body: body }));
+    const { UploadId, ChecksumAlgorithm, ChecksumType } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'sum/big-copy.bin', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }),
+    );
+    expect({ ChecksumAlgorithm, ChecksumType }).toEqual({ ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' });
+    await expect(
+      client.send(
+        new UploadPartCopyCommand({ Bucket: 'dest', Key: 'sum/big-copy.bin', UploadId, PartNumber: 1, CopySource: 'source/sum/big.bin', CopySourceIfMatch: '"0123"', CopySourceRange: 'bytes=0-99' }),
+      ),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    const ranges = [[0, 6 * MiB - 1], [6 * MiB, body.length - 1]] as const;
+    const parts = [];
+    for (const [index, [first, last]] of ranges.entries()) {
+      const part = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: 'dest', Key: 'sum/big-copy.bin', UploadId, PartNumber: index + 1, CopySource: 'source/sum/big.bin', CopySourceIfMatch: source.ETag, CopySourceRange: `bytes=${first}-${last}`,
+        }),
+      );
+      expect(part.CopyPartResult?.ChecksumCRC64NVME).toBe(await crc64nvme(body.subarray(first, last + 1)));
+      parts.push({ PartNumber: index + 1, ETag: part.CopyPartResult!.ETag! });
+    }
+    const completed = s3.waitForObjectCreated((record) => record.s3.object.key === 'sum/big-copy.bin');
+    const done = await client.send(new CompleteMultipartUploadCommand({ Bucket: 'dest', Key: 'sum/big-copy.bin', UploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
+    expect(done).toMatchObject({ ChecksumCRC64NVME: await crc64nvme(body), ChecksumType: 'FULL_OBJECT' });
+    // S3's multipart ETag: MD5 of the binary part MD5s, then -<parts>; not the MD5 of the bytes.
+    const partMd5s = Buffer.concat(ranges.map(([first, last]) => createHash('md5').update(body.subarray(first, last + 1)).digest()));
+    expect(done.ETag).toBe(`"${createHash('md5').update(partMd5s).digest('hex')}-2"`);
+    expect(await completed).toMatchObject({ eventName: 'ObjectCreated:CompleteMultipartUpload', s3: { object: { size: body.length, eTag: done.ETag!.replace(/"/g, '') } } });
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'dest', Key: 'sum/big-copy.bin', ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({ ETag: done.ETag, ChecksumCRC64NVME: await crc64nvme(body), ChecksumType: 'FULL_OBJECT', ContentLength: body.length });
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html, API_ListParts.html, API_AbortMultipartUpload.html
+  it('lists multipart uploads in progress and their parts, and aborts them', async () => {
+    const client = s3.client();
+    const part1 = randomBytes(5 * MiB);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/held.bin', ContentType: 'image/jpeg', Metadata: { 'source-etag': 'abc' }, ChecksumAlgorithm: 'CRC64NVME' }),
+    );
+    const other = await client.send(new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'other/x.bin' }));
+    const uploaded = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId, PartNumber: 1, Body: part1 }));
+    expect(uploaded.ETag).toBe(`"${md5(part1)}"`);
+    expect(uploaded.ChecksumCRC64NVME).toBe(await crc64nvme(part1));
+    await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId, PartNumber: 3, Body: 'tail' }));
+
+    const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: 'dest', Prefix: 'mpu/' }));
+    expect(listed.Uploads?.map((upload) => [upload.Key, upload.UploadId, upload.ChecksumAlgorithm])).toEqual([['mpu/held.bin', UploadId, 'CRC64NVME']]);
+    const parts = await client.send(new ListPartsCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId }));
+    expect(parts.Parts?.map((part) => [part.PartNumber, part.Size, part.ETag])).toEqual([
+      [1, 5 * MiB, `"${md5(part1)}"`],
+      [3, 4, `"${md5(Buffer.from('tail'))}"`],
+    ]);
+    expect(parts.Parts?.[0]?.ChecksumCRC64NVME).toBe(await crc64nvme(part1));
+    const page = await client.send(new ListPartsCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId, MaxParts: 1 }));
+    expect(page).toMatchObject({ IsTruncated: true, NextPartNumberMarker: '1' });
+
+    await client.send(new AbortMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId }));
+    await expect(client.send(new ListPartsCommand({ Bucket: 'dest', Key: 'mpu/held.bin', UploadId }))).rejects.toMatchObject({
+      name: 'NoSuchUpload',
+      $metadata: { httpStatusCode: 404 },
+    });
+    expect((await client.send(new ListMultipartUploadsCommand({ Bucket: 'dest', Prefix: 'mpu/' }))).Uploads ?? []).toEqual([]);
+    await client.send(new AbortMultipartUploadCommand({ Bucket: 'dest', Key: 'other/x.bin', UploadId: other.UploadId }));
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+  it('refuses to complete with a small middle part, an unknown part ETag, or parts out of order', async () => {
+    const client = s3.client();
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/bad.bin' }));
+    const small = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/bad.bin', UploadId, PartNumber: 1, Body: 'small' }));
+    const last = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/bad.bin', UploadId, PartNumber: 2, Body: 'last' }));
+    const complete = (Parts: { PartNumber: number; ETag: string }[]) =>
+      client.send(new CompleteMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/bad.bin', UploadId, MultipartUpload: { Parts } }));
+    await expect(complete([{ PartNumber: 1, ETag: small.ETag! }, { PartNumber: 2, ETag: last.ETag! }])).rejects.toMatchObject({ name: 'EntityTooSmall' });
+    await expect(complete([{ PartNumber: 2, ETag: '"0123"' }])).rejects.toMatchObject({ name: 'InvalidPart' });
+    await expect(complete([{ PartNumber: 2, ETag: last.ETag! }, { PartNumber: 1, ETag: small.ETag! }])).rejects.toMatchObject({ name: 'InvalidPartOrder' });
+    await complete([{ PartNumber: 2, ETag: last.ETag! }]);
+    const object = await client.send(new GetObjectCommand({ Bucket: 'dest', Key: 'mpu/bad.bin' }));
+    expect(await object.Body!.transformToString()).toBe('last');
+  });
+
+  it('refuses a completion whose full-object checksum differs from the one given, and keeps what the key held', async () => {
+    const client = s3.client();
+    await client.send(new PutObjectCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', Body: 'before' }));
+    const body = randomBytes(5 * MiB + 10);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }),
+    );
+    const first = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, PartNumber: 1, Body: body.subarray(0, 5 * MiB) }));
+    const second = await client.send(new UploadPartCommand({ Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, PartNumber: 2, Body: body.subarray(5 * MiB) }));
+    const Parts = [
+      { PartNumber: 1, ETag: first.ETag!, ChecksumCRC64NVME: first.ChecksumCRC64NVME! },
+      { PartNumber: 2, ETag: second.ETag!, ChecksumCRC64NVME: second.ChecksumCRC64NVME! },
+    ];
+    await expect(
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, MultipartUpload: { Parts }, ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: await crc64nvme(Buffer.from('other bytes')),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    const kept = await client.send(new GetObjectCommand({ Bucket: 'dest', Key: 'mpu/verified.bin' }));
+    expect(await kept.Body!.transformToString()).toBe('before');
+    const done = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'dest', Key: 'mpu/verified.bin', UploadId, MultipartUpload: { Parts }, ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: await crc64nvme(body),
+      }),
+    );
+    expect(done.ChecksumCRC64NVME).toBe(await crc64nvme(body));
+  });
+
+  it('puts eTag and size in the records of copies', async () => {
+    const client = s3.client();
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'ev/a.bin', Body: 'abc' }));
+    const event = s3.waitForObjectCreated((record) => record.s3.object.key === 'ev/a-copy.bin');
+    await client.send(new CopyObjectCommand({ Bucket: 'dest', Key: 'ev/a-copy.bin', CopySource: 'source/ev/a.bin' }));
+    expect((await event).s3.object).toMatchObject({ size: 3, eTag: md5(Buffer.from('abc')) });
   });
 
   it('encodes event keys the way S3 does', () => {

@@ -14,6 +14,9 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "eu-west-1" }
   }
+  mock_data "aws_s3_bucket" {
+    defaults = { bucket_region = "eu-west-1" }
+  }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/photo-organizer" }
   }
@@ -26,12 +29,16 @@ mock_provider "aws" {
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:photo-organizer" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:photo-organizer-alarms" }
+  }
 }
 
 variables {
-  buckets          = { source = "example-uploads", destination = "example-photos" }
-  function_package = "tests/fixtures/function.zip"
-  layer_package    = "tests/fixtures/layer.zip"
+  source_bucket      = "example-uploads"
+  destination_bucket = "example-photos"
+  function_package   = "tests/fixtures/function.zip"
+  layer_package      = "tests/fixtures/layer.zip"
 }
 
 run "settings_reach_the_function_environment" {

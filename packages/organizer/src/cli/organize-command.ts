@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Configuration } from '../settings/configuration.js';
-import type { ObjectReference } from '../core/object-reference.js';
+import { objectUrl, type ObjectReference } from '../core/object-reference.js';
 import { createLogger, silentLogger } from '../lambda/logger.js';
 import { createDependencies } from '../organize/dependencies.js';
 import { organizeMany, type Settled } from '../organize/organize-many.js';
@@ -77,6 +77,6 @@ function describe(item: Settled): string {
 }
 
 function toJson(item: Settled) {
-  if (item.error) return { source: `s3://${item.reference.bucket}/${item.reference.key}`, status: 'failed', error: item.error.message };
+  if (item.error) return { source: objectUrl(item.reference), status: 'failed', error: item.error.message };
   return item.outcome;
 }

@@ -7,6 +7,8 @@ import type { SkipReason } from './skip-reasons.js';
  *   403, the object changed while being read);
  * - `exiftool-fault`: exiftool timed out, crashed or printed garbage: it will do so again;
  * - `unexpected`: anything else (a bug, an abort): never hidden.
+ * @example
+ * readFailureKind(new ObjectNotFoundError(facts)); // 'object-gone'
  */
 export type ReadFailureKind = 'object-gone' | 'source-fault' | 'exiftool-fault' | 'unexpected';
 
@@ -16,6 +18,8 @@ export type ReadFailureKind = 'object-gone' | 'source-fault' | 'exiftool-fault' 
  * - `retry`: throw, so Lambda retries the event and, after its retries, keeps it in the failure queue;
  * - `file-without-metadata`: file the object by its name or as undated, and log why (a photo is
  *   never left behind because exiftool cannot read it).
+ * @example
+ * const action: FailureAction = { action: 'skip', reason: 'object-gone', detail: 'deleted while being read' };
  */
 export type FailureAction =
   | { readonly action: 'skip'; readonly reason: SkipReason; readonly detail: string }
@@ -39,6 +43,9 @@ export function readFailureAction(kind: ReadFailureKind, context: { readonly abo
 /**
  * Whether a skip is final for S3 Batch Operations (`PermanentFailure`: a retry cannot change it and
  * the job report should show it) or a success (the object is simply not ours to do, or done).
+ * @example
+ * isPermanentFailure('object-gone'); // true: Batch Operations reports PermanentFailure
+ * isPermanentFailure('own-output');  // false: Succeeded (not ours to do)
  */
 export function isPermanentFailure(reason: SkipReason): boolean {
   return reason === 'object-gone' || reason === 'unsupported-file-type';

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { WallClock } from './date-policy/date-value.js';
 
-/** The default layout: `2018-02-01/foobar.jpg`. */
+/**
+ * The default layout: `2018-02-01/foobar.jpg`.
+ * @example
+ * renderKey(DEFAULT_KEY_TEMPLATE, { fileName: 'a.jpg', dir: '', captureDate }); // '2018-02-01/a.jpg'
+ */
 export const DEFAULT_KEY_TEMPLATE = '{yyyy}-{mm}-{dd}/{name}';
 /** Where files without a usable date go (relative to the destination prefix). */
 export const UNDATED_FOLDER = 'undated';

@@ -1,6 +1,8 @@
 /**
  * What exiftool found in a file, as the core needs it. The exiftool driver's `MetadataResult` has
  * this shape; the core names its own so it depends on no driver.
+ * @example
+ * const metadata: ExtractedMetadata = { tags: { 'ExifIFD:DateTimeOriginal': '2019:05:26 10:33:20' }, warnings: [], fileType: 'JPEG' };
  */
 export interface ExtractedMetadata {
   /** Tags keyed `Group1:Name` (`ExifIFD:DateTimeOriginal`), values as `exiftool -json` prints them. */

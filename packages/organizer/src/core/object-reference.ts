@@ -1,3 +1,5 @@
+import type { ObjectChecksum } from './same-content.js';
+
 /**
  * One S3 object, whatever delivered it (an S3 notification, a Batch Operations task, a listing,
  * the CLI): the one type for "this object" across the organizer.
@@ -22,10 +24,21 @@ export interface ObjectReference {
 /**
  * An {@link ObjectReference} after S3 answered for it: the size and ETag of the one version that is
  * read and copied (every later request is conditioned on that ETag).
+ * @example
+ * const pinned: PinnedObject = { bucket: 'in', key: 'IMG_1.JPG', size: 2048, eTag: '"9b2cf535f27731c974343645a3985328"' };
  */
-export type PinnedObject = ObjectReference & { readonly size: number; readonly eTag: string };
+export type PinnedObject = ObjectReference & {
+  readonly size: number;
+  readonly eTag: string;
+  /** The checksum S3 stores with this version, when the store returns checksums. */
+  readonly checksum?: ObjectChecksum | undefined;
+};
 
-/** The headers that describe the content (carried from the source to the copy). */
+/**
+ * The headers that describe the content (carried from the source to the copy).
+ * @example
+ * const headers: ContentHeaders = { ContentType: 'image/jpeg', CacheControl: 'max-age=31536000' };
+ */
 export interface ContentHeaders {
   readonly ContentType?: string | undefined;
   readonly CacheControl?: string | undefined;
@@ -37,6 +50,8 @@ export interface ContentHeaders {
 /**
  * What S3 told us about the source before its bytes were read: everything the plan needs besides
  * the metadata inside the file.
+ * @example
+ * const facts = await headSource(client, { bucket: 'in', key: 'IMG_1.JPG' }); // undefined when the object is gone
  */
 export interface ObjectFacts {
   readonly object: PinnedObject;

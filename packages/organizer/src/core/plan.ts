@@ -9,10 +9,19 @@ import { fileNameOf, type ObjectFacts } from './object-reference.js';
 import { type SidecarDocument, sidecarDocument } from './sidecar-document.js';
 import type { SkipReason } from './skip-reasons.js';
 
-/** Every tag the plan reads: the date policy's, the camera's and the media type's. Pass it to exiftool. */
+/**
+ * Every tag the plan reads: the date policy's, the camera's, the media type's and Apple's
+ * ContentIdentifier (issue 18: Live Photo pairs). Pass it to exiftool.
+ * @example
+ * new ExiftoolProcess({ exiftoolLibDir: '/opt/lib/perl5', tags: TAGS_TO_READ });
+ */
 export const TAGS_TO_READ: readonly string[] = Object.freeze([...DATE_POLICY_TAGS, ...CAMERA_TAGS, ...MEDIA_TYPE_TAGS, ...COMPANION_TAGS]);
 
-/** The settings a plan depends on (the `Configuration` has these fields). */
+/**
+ * The settings a plan depends on (the `Configuration` has these fields).
+ * @example
+ * const settings: PlanSettings = { destinationPrefix: 'photos/', sourcePrefix: 'incoming/', keyTemplate: '{yyyy}/{mm}/{name}', undated: 'undated', defaultTimeZone: 'Europe/Paris', move: false, sidecar: true };
+ */
 export interface PlanSettings {
   /** Prepended to every target key; '' or ends with '/'. */
   readonly destinationPrefix: string;
@@ -26,13 +35,18 @@ export interface PlanSettings {
   readonly sidecar: boolean;
 }
 
-/** The metadata read from the file, or why it could not be read (then the object is filed without it). */
+/**
+ * The metadata read from the file, or why it could not be read (then the object is filed without it).
+ * @example
+ * const read: MetadataFacts = { metadata: { tags: {}, warnings: [] }, error: 'ExiftoolTimeoutError: exiftool did not finish within 20000 ms' };
+ */
 export interface MetadataFacts {
   readonly metadata: ExtractedMetadata;
   /** Set when exiftool failed (`ExiftoolTimeoutError: ...`): no media-type check, no tag dates. */
   readonly error?: string | undefined;
 }
 
+/**
 /**
  * Issue 18 (companion files, `src/organize/companion-group.ts`): the date a member of a group is
  * filed under instead of its own: its primary's decision, or a Takeout JSON's, or a lone
@@ -46,7 +60,12 @@ export interface GroupPlacement {
   readonly primaryKey?: string | undefined;
 }
 
-/** What to do with one object. */
+/**
+ * What to do with one object.
+ * @example
+ * if (plan.action === 'skip') logger.info('skipped', { reason: plan.reason, detail: plan.detail });
+ * else await placeCopy({ ..., targetKey: plan.targetKey, userMetadata: plan.userMetadata });
+ */
 export type Plan =
   | { readonly action: 'skip'; readonly reason: SkipReason; readonly detail: string }
   | {
@@ -65,6 +84,9 @@ export type Plan =
 /**
  * The skip that needs no bytes of the file: the object is a copy the organizer made (its
  * `organized-by` metadata), e.g. one that landed in a watched bucket.
+ * @example
+ * skipBeforeRead({ object, contentHeaders: {}, userMetadata: { 'organized-by': 'photo-organizer' } });
+ * // { action: 'skip', reason: 'already-organized', detail: 'this object is a copy made by the organizer' }
  */
 export function skipBeforeRead(facts: ObjectFacts): Plan | undefined {
   if (facts.userMetadata?.['organized-by'] === ORGANIZED_BY) {

@@ -1,23 +1,57 @@
 import type { PinnedObject } from './object-reference.js';
 
+/**
+ * The checksum S3 stores with an object: the algorithm, whether it covers the whole object
+ * (`FULL_OBJECT`) or is a checksum of part checksums (`COMPOSITE`, value ending in `-N`), and the
+ * base64 value. S3 gives every object written since its default integrity protections one
+ * (CRC64NVME when the writer named none).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
+ */
+export interface ObjectChecksum {
+  readonly algorithm: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256';
+  readonly type: 'FULL_OBJECT' | 'COMPOSITE';
+  /** Base64, as S3 returns it. */
+  readonly value: string;
+}
+
 /** What a HEAD of an existing target says about it. */
 export interface ExistingObject {
   /** Bytes. */
   readonly size: number | undefined;
   readonly eTag: string | undefined;
   readonly userMetadata?: Readonly<Record<string, string>> | undefined;
+  /** Its stored checksum, when the store returned one. */
+  readonly checksum?: ObjectChecksum | undefined;
 }
 
 /**
- * Whether an object already at the target holds the source's bytes: same size, and its ETag is the
- * source's or it records the source's ETag (`source-etag`, written on every copy: a multipart copy
- * gets a different ETag). Repeated events and re-runs are recognised this way and copy nothing.
+ * Whether two checksums can be compared: same algorithm, both of the whole object. A composite
+ * checksum depends on how an object was cut into parts, so it says nothing about a copy cut
+ * differently.
  *
  * @example
- * isSameContent({ size: 10, eTag: '"x"', userMetadata: { 'source-etag': 'abc' } }, { bucket: 'b', key: 'k', size: 10, eTag: '"abc"' }); // true
+ * comparableChecksums({ algorithm: 'CRC64NVME', type: 'FULL_OBJECT', value: 'a' }, { algorithm: 'CRC64NVME', type: 'FULL_OBJECT', value: 'b' }); // true
  */
-export function isSameContent(target: ExistingObject, source: Pick<PinnedObject, 'size' | 'eTag'>): boolean {
+export function comparableChecksums(a: ObjectChecksum | undefined, b: ObjectChecksum | undefined): a is ObjectChecksum {
+  return !!a && !!b && a.algorithm === b.algorithm && a.type === 'FULL_OBJECT' && b.type === 'FULL_OBJECT';
+}
+
+/**
+ * Whether an object already at the target holds the source's bytes. When both have comparable
+ * checksums, the checksums decide (with the size). Otherwise (a store that gives none): same size,
+ * and its ETag is the source's or it records the source's ETag (`source-etag`, written on every
+ * copy: a multipart copy gets a different ETag). Repeated events and re-runs are recognised this
+ * way and copy nothing.
+ *
+ * @example
+ * isSameContent({ size: 10, eTag: '"x"', userMetadata: { 'source-etag': 'abc' } }, { size: 10, eTag: '"abc"' }); // true
+ */
+export function isSameContent(
+  target: ExistingObject,
+  source: Pick<PinnedObject, 'size' | 'eTag'> & { readonly checksum?: ObjectChecksum | undefined },
+): boolean {
   if ((target.size ?? -1) !== source.size) return false;
+  if (comparableChecksums(target.checksum, source.checksum)) return target.checksum.value === source.checksum!.value;
   const sourceTag = unquote(source.eTag);
   return (target.eTag !== undefined && unquote(target.eTag) === sourceTag) || target.userMetadata?.['source-etag'] === sourceTag;
 }

@@ -3,6 +3,8 @@ import type { ObjectReference } from './object-reference.js';
 /**
  * Why an object was not organized. Every skip is logged with its reason and a detail; none is an
  * error (a retry would decide the same).
+ * @example
+ * const reason: SkipReason = 'folder-marker';
  */
 export type SkipReason =
   | 'own-output'
@@ -13,7 +15,11 @@ export type SkipReason =
   | 'already-organized'
   | 'unsupported-file-type';
 
-/** What each {@link SkipReason} means, in the words a log reader needs. */
+/**
+ * What each {@link SkipReason} means, in the words a log reader needs.
+ * @example
+ * SKIP_REASONS['own-output']; // 'a key under the destination prefix of the destination bucket: our own output'
+ */
 export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze({
   'own-output': 'a key under the destination prefix of the destination bucket: our own output',
   'outside-source-prefix': 'a key outside the source prefix',
@@ -24,7 +30,11 @@ export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze(
   'unsupported-file-type': 'not a photo or video',
 });
 
-/** The part of the settings that decides which keys are ours to organize. */
+/**
+ * The part of the settings that decides which keys are ours to organize.
+ * @example
+ * const scope: ScopeSettings = { destinationBucket: 'photos', destinationPrefix: 'library/', sourcePrefix: 'incoming/' };
+ */
 export interface ScopeSettings {
   readonly destinationBucket: string;
   /** '' or ends with '/'. */

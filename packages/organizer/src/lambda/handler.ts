@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { isPermanentFailure } from '../core/failure-policy.js';
+import { objectUrl } from '../core/object-reference.js';
 import { loadConfiguration } from '../settings/configuration.js';
 import { createDependencies } from '../organize/dependencies.js';
 import { type BatchInvocation, MalformedEventError, parseEvent } from './events.js';
@@ -25,13 +26,18 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  * The Lambda entry point: S3 `ObjectCreated` notifications (every record) and S3 Batch Operations
  * invocations. Permanent problems are logged and skipped; transient ones make the invocation
  * fail so Lambda retries it and, after the retries, keeps it in the on-failure destination.
+ * @throws Error naming every object that failed transiently (Lambda retries the event); ConfigurationError at cold start.
+ * @example
+ * // Lambda calls it as index.handler; locally (the tests' runtime client does the same):
+ * await handler({ Records: [s3Record] }, { awsRequestId: 'c793869b-...', getRemainingTimeInMillis: () => 300_000 });
+ * // { organized: 1, skipped: 0 }
  */
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
   container ??= createContainer(process.env);
   // Every line of this invocation carries its request id (one JSON line per object).
   const logger = context?.awsRequestId ? container.logger.child({ requestId: context.awsRequestId }) : container.logger;
   const invocation: Container = { ...container, logger };
-  const signal = deadlineSignal(context);
+  const { signal, deadline } = deadlineOf(context);
 
   let parsed;
   try {
@@ -46,26 +52,26 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     logger.info('s3:TestEvent received: the notification is wired up');
     return { ignored: true, reason: 's3:TestEvent' };
   }
-  if (parsed.kind === 'batch-operations') return handleBatch(parsed.invocation, invocation, signal);
+  if (parsed.kind === 'batch-operations') return handleBatch(parsed.invocation, invocation, signal, deadline);
 
   for (const skipped of parsed.skipped) logger.warn('record skipped', { record: skipped.index, reason: skipped.reason });
-  const settled = await organizeMany(parsed.objects, invocation, { signal });
-  await pingWebhook(invocation, settled);
+  const settled = await organizeMany(parsed.objects, invocation, { ...(signal ? { signal } : {}), ...(deadline !== undefined ? { deadline } : {}) });
+  await pingWebhook(invocation, settled, signal);
   const failed = settled.filter((item) => item.error);
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} of ${settled.length} objects failed (retrying will redo only these): ` +
-        failed.map((item) => `s3://${item.reference.bucket}/${item.reference.key}: ${item.error!.message}`).join('; '),
+        failed.map((item) => `${objectUrl(item.reference)}: ${item.error!.message}`).join('; '),
     );
   }
   return summarize(settled);
 }
 
-async function handleBatch(invocation: BatchInvocation, current: Container, signal: AbortSignal | undefined) {
+async function handleBatch(invocation: BatchInvocation, current: Container, signal: AbortSignal | undefined, deadline: number | undefined) {
   const runnable = invocation.tasks.flatMap((task) => (task.object ? [task.object] : []));
-  const settled = await organizeMany(runnable, current, signal ? { signal } : {});
+  const settled = await organizeMany(runnable, current, { ...(signal ? { signal } : {}), ...(deadline !== undefined ? { deadline } : {}) });
   const byObject = new Map(settled.map((item) => [item.reference, item]));
-  await pingWebhook(current, settled);
+  await pingWebhook(current, settled, signal);
   return {
     invocationSchemaVersion: invocation.invocationSchemaVersion,
     treatMissingKeysAs: 'PermanentFailure',
@@ -83,13 +89,14 @@ async function handleBatch(invocation: BatchInvocation, current: Container, sign
   };
 }
 
-async function pingWebhook(current: Container, settled: readonly Settled[]) {
+async function pingWebhook(current: Container, settled: readonly Settled[], signal: AbortSignal | undefined) {
   const url = current.configuration.webhookUrl;
   const organized = settled.flatMap((item) => (item.outcome?.status === 'organized' && item.outcome.copied ? [item.outcome] : []));
   if (!url || organized.length === 0) return;
   await notifyWebhook({
     url,
     logger: current.logger,
+    ...(signal ? { signal } : {}),
     body: { event: 'photos.organized', count: organized.length, objects: organized.map(({ source, target, captureDate }) => ({ source, target, captureDate })) },
   });
 }
@@ -99,8 +106,13 @@ function summarize(settled: readonly Settled[]) {
   return { organized, skipped: settled.length - organized };
 }
 
-function deadlineSignal(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): AbortSignal | undefined {
+/**
+ * The invocation's deadline, less a margin: a signal that aborts S3 requests and the webhook then,
+ * and the `Date.now()` time by which a big copy stops starting parts (it resumes on the retry).
+ */
+function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { signal: AbortSignal | undefined; deadline: number | undefined } {
   const remaining = context?.getRemainingTimeInMillis?.();
-  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
-  return AbortSignal.timeout(Math.max(1, remaining - DEADLINE_MARGIN_MS));
+  if (remaining === undefined || !Number.isFinite(remaining)) return { signal: undefined, deadline: undefined };
+  const budget = Math.max(1, remaining - DEADLINE_MARGIN_MS);
+  return { signal: AbortSignal.timeout(budget), deadline: Date.now() + budget };
 }

@@ -1,9 +1,15 @@
-/** Levels, least to most severe. */
+/**
+ * Levels, least to most severe.
+ * @example
+ * createLogger({ level: 'warn' satisfies LogLevel });
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * Writes one JSON object per line: `{ level, message, ...base fields, ...fields, time }`. Errors in
  * fields are written as `{ name, message }`.
+ * @example
+ * logger.child({ requestId: context.awsRequestId }).warn('metadata unreadable', { source: 's3://in/a.jpg' });
  */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -51,7 +57,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-/** A logger that drops everything (library use, CLI --json). */
+/**
+ * A logger that drops everything (library use, CLI --json).
+ * @example
+ * await organizeObject(reference, { ...dependencies, logger: silentLogger });
+ */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 
 function errorReplacer(_key: string, value: unknown): unknown {

@@ -11,16 +11,22 @@ export interface WebhookOptions {
   readonly timeoutMs?: number;
   /** First backoff delay. @default 500 */
   readonly minTimeoutMs?: number;
+  /** The invocation's deadline: no attempt, backoff or request outlives it. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * POSTs a JSON body (e.g. to a static-site build hook), retrying 5xx, 429 and network errors with
- * backoff. Never throws: the photos are organized already, a failed ping must not undo that.
- * Returns whether it was delivered.
+ * backoff, never past `signal` (the invocation's deadline). Never throws: the photos are organized
+ * already, a failed ping must not undo that. Returns whether it was delivered.
  */
 export async function notifyWebhook(options: WebhookOptions): Promise<boolean> {
   const { url, logger } = options;
   const target = redact(url);
+  if (options.signal?.aborted) {
+    logger.warn('webhook skipped: the invocation is out of time; photos stay organized', { url: target });
+    return false;
+  }
   try {
     await pRetry(
       async () => {
@@ -28,7 +34,9 @@ export async function notifyWebhook(options: WebhookOptions): Promise<boolean> {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'photo-organizer' },
           body: JSON.stringify(options.body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+          signal: options.signal
+            ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 5000), options.signal])
+            : AbortSignal.timeout(options.timeoutMs ?? 5000),
         });
         await response.body?.cancel();
         if (response.ok) return;
@@ -39,6 +47,7 @@ export async function notifyWebhook(options: WebhookOptions): Promise<boolean> {
       },
       {
         retries: options.retries ?? 3,
+        ...(options.signal ? { signal: options.signal } : {}),
         minTimeout: options.minTimeoutMs ?? 500,
         randomize: true,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>

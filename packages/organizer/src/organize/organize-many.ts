@@ -3,7 +3,11 @@ import { objectUrl, type ObjectReference } from '../core/object-reference.js';
 import { CompanionWaitingError } from './companion-group.js';
 import { type OrganizeDependencies, type OrganizeOptions, type Outcome, organizeObject } from './organize-object.js';
 
-/** One object's result: an outcome, or the error a retry may fix. */
+/**
+ * One object's result: an outcome, or the error a retry may fix.
+ * @example
+ * for (const item of settled) if (item.error) console.error(item.reference.key, item.error.message);
+ */
 export interface Settled {
   readonly reference: ObjectReference;
   readonly outcome?: Outcome;
@@ -14,6 +18,9 @@ export interface Settled {
  * Organizes objects with bounded concurrency (p-map; `concurrency` objects at once, default 4),
  * results in input order. Every object is attempted even when others fail, so
  * a retry of the whole event only has the failed ones left to do (the rest are recognised as done).
+ * @example
+ * const settled = await organizeMany(references, dependencies, { concurrency: 8, onSettled: (item) => console.log(item.reference.key) });
+ * settled.filter((item) => item.error).length; // objects to retry
  */
 export async function organizeMany(
   references: readonly ObjectReference[],

@@ -10,14 +10,19 @@ import type { Logger } from '../lambda/logger.js';
 import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
-import { placeCopy } from '../s3/place-copy.js';
+import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 import { writeMovedPointer } from '../s3/moved-pointer.js';
 import { cameraOf, CompanionWaitingError, resolveGroup } from './companion-group.js';
 import { reconcileTakeout } from './takeout-reconcile.js';
 
-/** What happened to one object; logged as one JSON line and returned. */
+/**
+ * What happened to one object; logged as one JSON line and returned.
+ * @example
+ * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
+ * else console.log('skipped', outcome.reason);
+ */
 export type Outcome =
   | {
       readonly status: 'organized';
@@ -39,7 +44,10 @@ export type Outcome =
       readonly requests: number;
       /** Wall-clock milliseconds for the whole object. */
       readonly ms: number;
+      /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
       readonly moved: boolean;
+      /** Move mode: why the source was not deleted although the copy is verified. */
+      readonly sourceKept?: 'a newer object is there: kept';
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
       /** Issue 18: `s3://bucket/key` of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
@@ -47,7 +55,11 @@ export type Outcome =
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
-/** What organizing needs; built once per container (`createDependencies`). */
+/**
+ * What organizing needs; built once per container (`createDependencies`).
+ * @example
+ * const dependencies: OrganizeDependencies = createDependencies(configuration, createLogger());
+ */
 export interface OrganizeDependencies {
   readonly client: S3Client;
   readonly configuration: Configuration;
@@ -55,11 +67,18 @@ export interface OrganizeDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Per call: a dry run, an abort signal.
+ * @example
+ * await organizeObject(reference, dependencies, { dryRun: true, signal: AbortSignal.timeout(60_000) });
+ */
 export interface OrganizeOptions {
   /** Decide and report, write nothing. */
   readonly dryRun?: boolean;
   /** Aborts the work (the invocation's deadline). */
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which work must stop; a big multipart copy stops cleanly before it and resumes on the retry. */
+  readonly deadline?: number;
 }
 
 /**
@@ -84,7 +103,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
-  const facts = await headSource(client, reference, options.signal);
+  const facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
   if (!facts) return skip('object-gone', 'deleted before it could be organized');
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
@@ -117,8 +136,9 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const placement = group.kind === 'placed' ? group.placement : undefined;
   const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
-  let placed = options.dryRun
-    ? { key: plan.targetKey, copied: false }
+  const checksums = configuration.s3.checksums;
+  let placed: PlacedCopy = options.dryRun
+    ? { key: plan.targetKey, copied: false, checksum: undefined }
     : await placeCopy({
         client,
         source: facts.object,
@@ -128,10 +148,13 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
         userMetadata: plan.userMetadata,
         multipartThresholdBytes: configuration.multipartThresholdBytes,
         partSizeBytes: configuration.multipartPartSizeBytes,
+        checksums,
         signal: options.signal,
+        deadline: options.deadline,
       });
   if (!options.dryRun && plan.sidecar) {
-    await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar });
+    const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
+    if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
   }
   // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
   // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
@@ -152,10 +175,22 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
       ...(takeout ? { takeout } : {}),
     });
   }
-  const moved =
+  const deletion =
     !options.dryRun && plan.deleteSource
-      ? await deleteSourceAfterVerifying({ client, source: facts.object, destinationBucket: configuration.destinationBucket, copyKey: placed.key })
-      : false;
+      ? await deleteSourceAfterVerifying({
+          client,
+          source: facts.object,
+          destinationBucket: configuration.destinationBucket,
+          copyKey: placed.key,
+          copyChecksum: placed.checksum,
+          checksums,
+          signal: options.signal,
+        })
+      : undefined;
+  if (deletion?.status === 'kept-newer') {
+    logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
+  }
+  const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
 
   const outcome: Outcome = {
     status: 'organized',
@@ -170,6 +205,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     requests: stats.requests,
     ms: Math.round(performance.now() - started),
     moved,
+    ...(deletion?.status === 'kept-newer' ? { sourceKept: 'a newer object is there: kept' as const } : {}),
     ...(metadataError ? { metadataError } : {}),
     ...(placement?.primaryKey ? { companionOf: objectUrl({ bucket: facts.object.bucket, key: placement.primaryKey }) } : {}),
   };

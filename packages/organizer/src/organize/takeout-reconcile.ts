@@ -105,9 +105,10 @@ async function refile(options: ReconcileOptions, media: PrimaryInSource): Promis
     userMetadata: target.userMetadata,
     multipartThresholdBytes: configuration.multipartThresholdBytes,
     partSizeBytes: configuration.multipartPartSizeBytes,
+    checksums: configuration.s3.checksums,
     signal,
   });
-  if (target.sidecar) await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: target.sidecar });
+  if (target.sidecar) await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: target.sidecar, signal });
   if (stale.targetKey !== target.targetKey) await removeStaleCopies(client, configuration.destinationBucket, stale.targetKey, media.facts.object, placed.key, signal);
   return { plan: target, placed };
 }

@@ -1,6 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 
-/** How to reach S3 or an S3-compatible store (the `s3` part of the `Configuration`). */
+/**
+ * How to reach S3 or an S3-compatible store (the `s3` part of the `Configuration`).
+ * @example
+ * createS3Client(configuration.s3);
+ */
 export interface S3ClientSettings {
   /** An S3-compatible endpoint (MinIO, R2, the local test server); AWS when undefined. */
   readonly endpoint: string | undefined;

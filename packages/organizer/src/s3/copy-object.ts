@@ -1,13 +1,7 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCopyCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import pMap from 'p-map';
+import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
+import { checksumFrom, copyAlgorithmFor, type ObjectChecksum } from './checksum.js';
+import { resumableCopy } from './resumable-copy.js';
 
 export interface CopyRequest {
   readonly client: S3Client;
@@ -22,9 +16,21 @@ export interface CopyRequest {
   readonly multipartThresholdBytes: number;
   /** Bytes per UploadPartCopy part (5 MiB to 5 GiB). */
   readonly partSizeBytes: number;
-  /** Parts copied at once. @default 4 */
+  /** Parts copied at once at most. @default 8 */
   readonly partConcurrency?: number;
+  /** Ask the store for a checksum of the copy (S3 computes it over the copied bytes). @default true */
+  readonly checksums?: boolean;
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which a multipart copy must stop (it resumes on the next attempt). */
+  readonly deadline?: number;
+}
+
+/** The new object. */
+export interface CopyResult {
+  /** Quoted ETag. */
+  readonly eTag: string;
+  /** Its checksum, computed by the store over the copied bytes; undefined when the store gives none. */
+  readonly checksum: ObjectChecksum | undefined;
 }
 
 /** `x-amz-copy-source`: bucket/key URL-encoded (slashes kept), with the version when known. */
@@ -35,74 +41,48 @@ export function copySource(source: Pick<PinnedObject, 'bucket' | 'key' | 'versio
 
 /**
  * Copies server-side, never overwriting: `If-None-Match: *` makes S3 refuse (412/409) when the key
- * exists, and `x-amz-copy-source-if-match` refuses a source that changed since we read it.
- * Objects at or above the threshold go through UploadPartCopy (parts in parallel); a failed
- * multipart copy is aborted so no parts are left behind.
+ * exists, and `x-amz-copy-source-if-match` refuses a source that changed since we read it. The
+ * copy asks for a full-object checksum in the source's algorithm (CRC64NVME when the source has
+ * none to compare with), so the result can be compared with the source before anything is deleted.
+ * Objects at or above the threshold go through {@link resumableCopy} (UploadPartCopy, resumed by
+ * the next attempt when time runs out).
+ *
+ * @throws the SDK's error (412/409: the key exists or the source changed), and `resumableCopy`'s.
+ * @example
+ * const { checksum } = await copyObject({ client, source, bucket: 'library', key: '2019/IMG_1.JPG', contentHeaders: {}, metadata: {}, multipartThresholdBytes: 5 * 1024 ** 3, partSizeBytes: 256 * 1024 ** 2 });
  */
-export async function copyObject(request: CopyRequest): Promise<void> {
+export async function copyObject(request: CopyRequest): Promise<CopyResult> {
   const { client, source, signal } = request;
-  const common = {
-    Bucket: request.bucket,
-    Key: request.key,
-    ...request.contentHeaders,
-    Metadata: { ...request.metadata },
-  };
-  if (source.size < request.multipartThresholdBytes) {
-    await client.send(
-      new CopyObjectCommand({
-        ...common,
-        CopySource: copySource(source),
-        CopySourceIfMatch: source.eTag || undefined,
-        MetadataDirective: 'REPLACE',
-        IfNoneMatch: '*',
-      }),
-      { abortSignal: signal },
-    );
-    return;
+  const checksums = request.checksums ?? true;
+  if (source.size >= request.multipartThresholdBytes) {
+    const copied = await resumableCopy({
+      client,
+      source: { ...source, checksum: checksums ? source.checksum : undefined },
+      bucket: request.bucket,
+      key: request.key,
+      headers: { ...request.contentHeaders },
+      metadata: request.metadata,
+      preferredPartSize: request.partSizeBytes,
+      checksums,
+      ...(request.partConcurrency ? { maxConcurrency: request.partConcurrency } : {}),
+      ...(signal ? { signal } : {}),
+      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+    });
+    return { eTag: copied.eTag, checksum: copied.checksum };
   }
-
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand(common), { abortSignal: signal });
-  if (!UploadId) throw new Error(`CreateMultipartUpload for ${request.key} returned no UploadId`);
-  try {
-    const partSize = request.partSizeBytes;
-    const partCount = Math.ceil(source.size / partSize);
-    // Parts in parallel; the first failure stops new parts from starting (then the upload is aborted).
-    const parts = await pMap(
-      Array.from({ length: partCount }, (_, index) => index),
-      async (index) => {
-        const first = index * partSize;
-        const last = Math.min(source.size, first + partSize) - 1;
-        const result = await client.send(
-          new UploadPartCopyCommand({
-            Bucket: request.bucket,
-            Key: request.key,
-            UploadId,
-            PartNumber: index + 1,
-            CopySource: copySource(source),
-            CopySourceIfMatch: source.eTag || undefined,
-            CopySourceRange: `bytes=${first}-${last}`,
-          }),
-          { abortSignal: signal },
-        );
-        const eTag = result.CopyPartResult?.ETag;
-        if (!eTag) throw new Error(`UploadPartCopy part ${index + 1} of ${request.key} returned no ETag`);
-        return { PartNumber: index + 1, ETag: eTag };
-      },
-      { concurrency: request.partConcurrency ?? 4 },
-    );
-    await client.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: request.bucket,
-        Key: request.key,
-        UploadId,
-        MultipartUpload: { Parts: parts },
-        IfNoneMatch: '*',
-      }),
-      { abortSignal: signal },
-    );
-  } catch (error) {
-    // Best effort: a lifecycle rule for incomplete uploads (infra) catches what this misses.
-    await client.send(new AbortMultipartUploadCommand({ Bucket: request.bucket, Key: request.key, UploadId })).catch(() => undefined);
-    throw error;
-  }
+  const result = await client.send(
+    new CopyObjectCommand({
+      Bucket: request.bucket,
+      Key: request.key,
+      ...request.contentHeaders,
+      Metadata: { ...request.metadata },
+      CopySource: copySource(source),
+      CopySourceIfMatch: source.eTag || undefined,
+      MetadataDirective: 'REPLACE',
+      IfNoneMatch: '*',
+      ...(checksums ? { ChecksumAlgorithm: copyAlgorithmFor(source.checksum) } : {}),
+    }),
+    { abortSignal: signal },
+  );
+  return { eTag: result.CopyObjectResult?.ETag ?? '', checksum: checksums ? checksumFrom(result.CopyObjectResult) : undefined };
 }

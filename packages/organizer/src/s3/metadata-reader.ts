@@ -12,7 +12,12 @@ import type { ReadFailureKind } from '../core/failure-policy.js';
 import { fileNameOf, type PinnedObject } from '../core/object-reference.js';
 import { TAGS_TO_READ } from '../core/plan.js';
 
-/** The metadata of one object and what reading it cost. */
+/**
+ * The metadata of one object and what reading it cost.
+ * @example
+ * const { result, stats } = await reader.read({ client, ...pinned });
+ * stats.bytesFetched; // 65536
+ */
 export interface MetadataRead {
   readonly result: MetadataResult;
   /** Bytes fetched, requests made (retries included), ms spent in requests. */
@@ -23,12 +28,20 @@ export interface MetadataRead {
  * Reads an S3 object's metadata with exiftool, fetching only the bytes exiftool asks for.
  * `read` throws an `S3RangeReaderError` when S3 failed (the reader's retries spent), an
  * `ExiftoolError` when exiftool did; {@link readFailureKind} tells them apart for the failure policy.
+ * @example
+ * const reader = createMetadataReader({ mode: 'random-access', exiftool: { exiftoolLibDir: '/opt/lib/perl5' } });
+ * try { await reader.read({ client, ...pinned }, signal); } finally { await reader.close(); }
  */
 export interface MetadataReader {
   read(object: PinnedObject & { readonly client: S3Client }, signal?: AbortSignal): Promise<MetadataRead>;
   close(): Promise<void>;
 }
 
+/**
+ * How {@link createMetadataReader} reads.
+ * @example
+ * createMetadataReader({ mode: 'stream', exiftool: { exiftoolLibDir: '/opt/lib/perl5', exiftoolScriptPath: '/opt/bin/exiftool', timeoutMs: 20_000 } });
+ */
 export interface MetadataReaderOptions {
   /** `random-access` (default): exiftool seeks through a block cache; `stream`: sequential chunks until exiftool exits. */
   readonly mode: 'random-access' | 'stream';

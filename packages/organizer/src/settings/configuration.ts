@@ -1,7 +1,11 @@
 import { ruleSentence, schemaFor } from './rules.js';
 import { type Setting, SETTING_LIST, SETTINGS, type SettingName } from './table.js';
 
-/** Everything the organizer can be told. Built once (cold start) and frozen. Rows of `SETTINGS`. */
+/**
+ * Everything the organizer can be told. Built once (cold start) and frozen. Rows of `SETTINGS`.
+ * @example
+ * const { destinationBucket, keyTemplate, s3 } = loadConfiguration(process.env);
+ */
 export interface Configuration {
   readonly destinationBucket: string;
   /** Prepended to every destination key; '' or ends with '/'. */
@@ -37,17 +41,29 @@ export interface Configuration {
     readonly endpoint: string | undefined;
     readonly forcePathStyle: boolean;
     readonly region: string | undefined;
+    /**
+     * The store computes and returns object checksums (S3 does): copies are verified by checksum
+     * before a source is deleted. `false` for S3-compatible stores without them: the organizer then
+     * compares size and ETag. Env `S3_CHECKSUMS`. @default true
+     */
+    readonly checksums: boolean;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** Environment variables by name (`process.env`). */
+/**
+ * Environment variables by name (`process.env`).
+ * @example
+ * loadConfiguration({ DESTINATION_BUCKET: 'photos', DEFAULT_TIME_ZONE: 'Europe/Paris' } satisfies Environment);
+ */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Raised with every problem of the configuration at once, so one deploy fixes them all. Each
  * problem names the setting as the user gave it (`DEFAULT_TIME_ZONE ...` from the environment,
  * `--time-zone ...` from the CLI).
+ * @example
+ * try { loadConfiguration(process.env); } catch (error) { if (error instanceof ConfigurationError) console.error(error.problems.join('\n')); }
  */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -56,7 +72,11 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Defaults for the paths the Lambda layer provides. */
+/**
+ * Defaults for the paths the Lambda layer provides.
+ * @example
+ * LAYER_PATHS.perlPath; // '/opt/bin/perl'
+ */
 export const LAYER_PATHS = {
   perlPath: SETTINGS.exiftoolPerl.default,
   libDir: SETTINGS.exiftoolLib.default,
@@ -64,13 +84,22 @@ export const LAYER_PATHS = {
   serverScriptPath: SETTINGS.exiftoolServerScript.default,
 } as const;
 
-/** A value given for a setting, and the name the user gave it by (an environment variable, a flag). */
+/**
+ * A value given for a setting, and the name the user gave it by (an environment variable, a flag).
+ * @example
+ * const given: ProvidedValue = { value: 'Europe/Paris', name: '--time-zone' };
+ */
 export interface ProvidedValue {
   readonly value: string | undefined;
   /** `DEFAULT_TIME_ZONE`, `--time-zone`, `--to`: what error messages call the setting. */
   readonly name: string;
 }
 
+/**
+ * Options of {@link resolveConfiguration} and {@link loadConfiguration}.
+ * @example
+ * loadConfiguration(process.env, {}, { requireDestination: false });
+ */
 export interface ResolveOptions {
   /** `plan` works on local files and needs no destination. @default true */
   readonly requireDestination?: boolean;
@@ -153,6 +182,7 @@ export function resolveConfiguration(
       endpoint: value('s3Endpoint'),
       forcePathStyle: value('s3ForcePathStyle'),
       region: value('awsRegion'),
+      checksums: value('s3Checksums'),
     },
     logLevel: value('logLevel'),
   });

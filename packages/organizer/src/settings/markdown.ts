@@ -1,7 +1,11 @@
 import { ruleSentence } from './rules.js';
 import { type Setting, SETTING_LIST } from './table.js';
 
-/** The markers around the generated table in the top README. */
+/**
+ * The markers around the generated table in the top README.
+ * @example
+ * readme.includes(SETTINGS_TABLE_MARKERS.begin);
+ */
 export const SETTINGS_TABLE_MARKERS = {
   begin: '<!-- settings-table:begin (generated from packages/organizer/src/settings/table.ts; run `pnpm --filter @photo-organizer/organizer generate:settings`) -->',
   end: '<!-- settings-table:end -->',
@@ -43,6 +47,8 @@ function defaultCell(setting: Setting): string {
  * `readme` with the text between the markers replaced by the current table.
  *
  * @throws Error when the markers are missing.
+ * @example
+ * await writeFile('README.md', withSettingsTable(await readFile('README.md', 'utf8')));
  */
 export function withSettingsTable(readme: string): string {
   const begin = readme.indexOf(SETTINGS_TABLE_MARKERS.begin);

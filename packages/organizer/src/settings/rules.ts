@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: the same schemas as zod's classic API in a tree-shakable form, so the Lambda bundle
+// carries only what these rules use (cold start).
+import * as z from 'zod/mini';
 import { KEY_TEMPLATE_PLACEHOLDERS, KEY_TEMPLATE_REQUIRED_ONE_OF, keyTemplateProblems } from '../core/key-template.js';
 import type { SettingRule } from './table.js';
 import { isSupportedTimeZone } from './time-zones.js';
@@ -40,42 +42,49 @@ export function ruleSentence(rule: SettingRule): string {
 }
 
 /**
- * The zod schema of a rule: parses the text form (environment variable, flag) into the typed
+ * The zod schema (zod/mini) of a rule: parses the text form (environment variable, flag) into the typed
  * value, or fails with issues whose messages follow the setting's name.
  *
  * @example
  * schemaFor({ kind: 'boolean' }).parse('true'); // true
  */
-export function schemaFor(rule: SettingRule): z.ZodType<unknown, string> {
+export function schemaFor(rule: SettingRule): z.ZodMiniType<unknown, string> {
   const sentence = ruleSentence(rule);
   switch (rule.kind) {
     case 'choice':
       return z.enum(rule.values as [string, ...string[]], { error: sentence });
     case 'boolean':
-      return z.enum(['true', 'false'], { error: sentence }).transform((value) => value === 'true');
+      return z.pipe(
+        z.enum(['true', 'false'], { error: sentence }),
+        z.transform((value: 'true' | 'false') => value === 'true'),
+      );
     case 'integer':
-      return z
-        .string()
-        .regex(/^[0-9]+$/, { error: sentence })
-        .transform(Number)
-        .pipe(z.number().int().min(rule.minimum, { error: sentence }).max(rule.maximum, { error: sentence }));
+      return z.pipe(
+        z.string().check(z.regex(/^[0-9]+$/, { error: sentence })),
+        z.pipe(
+          z.transform((value: string) => Number(value)),
+          z.number().check(z.refine((value: number) => Number.isSafeInteger(value) && value >= rule.minimum && value <= rule.maximum, { error: sentence })),
+        ),
+      );
     case 'time-zone':
-      return z.string().refine(isSupportedTimeZone, { error: sentence });
+      return z.string().check(z.refine(isSupportedTimeZone, { error: sentence }));
     case 'key-template':
       // The template's own problems are more precise than the sentence ("unknown placeholder {foo}").
-      return z.string().superRefine((template, context) => {
-        for (const message of keyTemplateProblems(template)) context.addIssue({ code: 'custom', message });
-      });
+      return z.string().check(
+        z.superRefine((template: string, context) => {
+          for (const message of keyTemplateProblems(template)) context.addIssue({ code: 'custom', message, input: template });
+        }),
+      );
     case 'prefix':
-      return z
-        .string()
-        .refine((value) => !value.startsWith('/'), { error: sentence })
-        .transform((value) => (value === '' || value.endsWith('/') ? value : `${value}/`));
+      return z.pipe(
+        z.string().check(z.refine((value: string) => !value.startsWith('/'), { error: sentence })),
+        z.transform((value: string) => (value === '' || value.endsWith('/') ? value : `${value}/`)),
+      );
     case 'bucket':
-      return z.string().regex(BUCKET_NAME, { error: sentence });
+      return z.string().check(z.regex(BUCKET_NAME, { error: sentence }));
     case 'http-url':
       return z.url({ protocol: /^https?$/, error: sentence });
     case 'text':
-      return z.string().min(1, { error: sentence });
+      return z.string().check(z.minLength(1, { error: sentence }));
   }
 }

@@ -6,6 +6,8 @@ const GiB = 1024 ** 3;
 /**
  * What a value must look like. The same rule data drives the function's cold-start parsing, the
  * CLI's flags, the README table and the Terraform validations (see `rules.ts`, `terraform.ts`).
+ * @example
+ * ruleSentence({ kind: 'integer', minimum: 100, maximum: 900_000, unit: 'ms' }); // 'must be a whole number of ms from 100 to 900000'
  */
 export type SettingRule =
   | { readonly kind: 'choice'; readonly values: readonly string[] }
@@ -23,14 +25,22 @@ export type SettingRule =
   /** Any non-empty text (a path, a region). */
   | { readonly kind: 'text' };
 
-/** Where Terraform sets a setting from. */
+/**
+ * Where Terraform sets a setting from.
+ * @example
+ * const source: TerraformSource = { attribute: 'default_time_zone' }; // organizer = { default_time_zone = ... }
+ */
 export type TerraformSource =
   /** An attribute of the module's `organizer` object variable (declared by the generated `organizer-settings.tf.json`). */
   | { readonly attribute: string }
   /** Another module input, or a value the module fixes (the layer's paths). */
   | { readonly input: string };
 
-/** One row of the settings table. */
+/**
+ * One row of the settings table.
+ * @example
+ * SETTINGS.defaultTimeZone; // { environment: 'DEFAULT_TIME_ZONE', flag: '--time-zone', terraform: { attribute: 'default_time_zone' }, rule: { kind: 'time-zone' }, default: 'UTC', ... }
+ */
 export interface Setting {
   /** The environment variable the function reads at cold start. */
   readonly environment: string;
@@ -51,6 +61,8 @@ export interface Setting {
  * Every setting of the organizer: the one table. Add a setting here (then map it into the
  * `Configuration` in `configuration.ts`) and run `pnpm --filter @photo-organizer/organizer
  * generate:settings` to regenerate the README table and the Terraform variable.
+ * @example
+ * SETTINGS.move.environment; // 'MOVE'
  */
 export const SETTINGS = {
   destinationBucket: {
@@ -104,7 +116,7 @@ export const SETTINGS = {
     terraform: { attribute: 'move' },
     rule: { kind: 'boolean' },
     default: 'false',
-    description: 'delete the source after the copy is verified',
+    description: 'delete the source after the copy is verified by checksum; only while it still has the copied ETag (`If-Match`), never a version',
   },
   sidecar: {
     environment: 'SIDECAR',
@@ -146,7 +158,7 @@ export const SETTINGS = {
     // CopyObject copies up to 5 GiB; below 5 MiB only makes sense in tests (one small part).
     rule: { kind: 'integer', minimum: 1, maximum: 5 * GiB, unit: 'bytes' },
     default: String(5 * GiB),
-    description: 'objects this large are copied with parallel UploadPartCopy (at most 5 GiB, CopyObject\'s limit)',
+    description: 'objects this large are copied with parallel UploadPartCopy, resumed by the retry when an invocation runs out of time (at most 5 GiB, CopyObject\'s limit)',
   },
   multipartPartSizeBytes: {
     environment: 'MULTIPART_PART_SIZE_BYTES',
@@ -154,7 +166,7 @@ export const SETTINGS = {
     // S3's part size limits: 5 MiB to 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html).
     rule: { kind: 'integer', minimum: 5 * MiB, maximum: 5 * GiB, unit: 'bytes' },
     default: String(256 * MiB),
-    description: 'part size of those copies (S3 allows 5 MiB to 5 GiB)',
+    description: 'part size of those copies (S3 allows 5 MiB to 5 GiB; raised to fit 10,000 parts; larger objects are refused permanently)',
   },
   exiftoolPerl: {
     environment: 'EXIFTOOL_PERL',
@@ -204,6 +216,12 @@ export const SETTINGS = {
     default: 'false',
     description: 'path-style addressing (`endpoint/bucket/key`), which most S3-compatible stores need',
   },
+  s3Checksums: {
+    environment: 'S3_CHECKSUMS',
+    rule: { kind: 'boolean' },
+    default: 'true',
+    description: 'the store computes and returns object checksums (S3 does): copies are verified by checksum before a move deletes anything; `false` for stores without them (then size and ETag)',
+  },
   awsRegion: {
     environment: 'AWS_REGION',
     terraform: { input: 'set by Lambda' },
@@ -219,10 +237,18 @@ export const SETTINGS = {
   },
 } as const satisfies Record<string, Setting>;
 
-/** The name of a setting in {@link SETTINGS} (`defaultTimeZone`). */
+/**
+ * The name of a setting in {@link SETTINGS} (`defaultTimeZone`).
+ * @example
+ * const name: SettingName = 'keyTemplate';
+ */
 export type SettingName = keyof typeof SETTINGS;
 
-/** The settings in table order, with their names. */
+/**
+ * The settings in table order, with their names.
+ * @example
+ * SETTING_LIST.filter((setting) => setting.flag).map((setting) => setting.flag); // ['--template', '--undated', ...]
+ */
 export const SETTING_LIST: readonly (Setting & { readonly name: SettingName })[] = Object.entries(SETTINGS).map(
   ([name, setting]) => ({ ...(setting as Setting), name: name as SettingName }),
 );

@@ -3,7 +3,11 @@ import { ruleSentence } from './rules.js';
 import { type Setting, SETTING_LIST, type SettingRule } from './table.js';
 import { TIME_ZONES } from './time-zones.js';
 
-/** The module's variable holding the organizer's settings (`organizer = { default_time_zone = ... }`). */
+/**
+ * The module's variable holding the organizer's settings (`organizer = { default_time_zone = ... }`).
+ * @example
+ * `var.${TERRAFORM_VARIABLE}.default_time_zone`; // 'var.organizer.default_time_zone'
+ */
 export const TERRAFORM_VARIABLE = 'organizer';
 
 /** The settings Terraform sets through `var.organizer`, with their attribute names. */

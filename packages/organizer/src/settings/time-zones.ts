@@ -40,6 +40,8 @@ function resolves(timeZone: string): boolean {
  * (`Intl.supportedValuesOf('timeZone')`, https://tc39.es/ecma402/#sec-intl.supportedvaluesof),
  * `UTC`, and the current names of renamed zones. Offsets (`+02:00`) and `US/Pacific`-style links
  * are not accepted. The Terraform validation carries the same list (generated).
+ * @example
+ * TIME_ZONES.includes('Asia/Kolkata'); // true
  */
 export const TIME_ZONES: readonly string[] = Object.freeze(
   [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES_OF_RENAMED_ZONES.filter(resolves)])].sort(),

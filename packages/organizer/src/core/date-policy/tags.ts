@@ -5,6 +5,8 @@
  * group (`-a -G1`): `DateTimeOriginal` also brings maker blocks in videos (`Nikon:DateTimeOriginal`)
  * and Matroska `DateUTC` (`Info:DateTimeOriginal`); `ModifyDate` brings XMP `xmp:ModifyDate` and
  * PNG `tIME`.
+ * @example
+ * DATE_POLICY_TAGS.includes('DateTimeOriginal'); // true
  */
 export const DATE_POLICY_TAGS: readonly string[] = Object.freeze([
   'SubSecDateTimeOriginal',
