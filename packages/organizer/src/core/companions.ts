@@ -6,12 +6,25 @@
  */
 import { splitExtension } from './key-template.js';
 
-/** The tags groups read: Apple's ContentIdentifier, the same in both halves of a Live Photo (HEIC maker notes, MOV `Keys`). */
+/**
+ * The tags groups read: Apple's ContentIdentifier, the same in both halves of a Live Photo (HEIC
+ * maker notes, MOV `Keys`; https://exiftool.org/TagNames/Apple.html, QuickTime.html#Keys).
+ * @example
+ * new ExiftoolProcess({ tags: [...DATE_POLICY_TAGS, ...COMPANION_TAGS] });
+ */
 export const COMPANION_TAGS: readonly string[] = Object.freeze(['ContentIdentifier']);
 
-/** A file that is not a photo or video but belongs to one. */
+/**
+ * A file that is not a photo or video but belongs to one.
+ * @example
+ * const kind: CompanionKind | undefined = companionKindOf('IMG_1234.AAE'); // 'aae'
+ */
 export type CompanionKind = 'xmp' | 'aae' | 'takeout-json';
-/** What a media file is, by extension: a rendered picture, a camera RAW, a video. */
+/**
+ * What a media file is, by extension: a rendered picture, a camera RAW, a video.
+ * @example
+ * const klass: MediaClass | undefined = mediaClassOf('IMG_1234.HEIC'); // 'still'
+ */
 export type MediaClass = 'still' | 'raw' | 'video';
 
 /** Rendered pictures, in the order a group prefers them as its primary. */
@@ -28,6 +41,8 @@ const LIVE_VIDEO_EXTENSIONS = ['mov', 'mp4'];
  * Takeout clips a JSON's name, before `.json` (and before a `(n)` counter), to this many
  * characters. Observed in exports (TheLastGimbus/GooglePhotosTakeoutHelper#8: 51 characters with
  * `.json`; ente-io/ente#4956 and pulsejet/memories#1559 for `.supplemental-metadata`).
+ * @example
+ * 'Urlaub in Knaufspesch in der Schneifel (38).JPG'.slice(0, TAKEOUT_NAME_LIMIT) + '.json'; // '...Schneifel (38).JP.json'
  */
 export const TAKEOUT_NAME_LIMIT = 46;
 const SUPPLEMENTAL = '.supplemental-metadata';
@@ -221,7 +236,11 @@ export function takeoutJsonListPrefix(mediaName: string): string {
   return prefix;
 }
 
-/** What a Takeout JSON says, as the organizer uses it. */
+/**
+ * What a Takeout JSON says, as the organizer uses it.
+ * @example
+ * const takeout: TakeoutMetadata = { photoTakenTimeSeconds: 1625093400, title: 'IMG_1234.JPG' };
+ */
 export interface TakeoutMetadata {
   /** `photoTakenTime.timestamp`: seconds since 1970-01-01 UTC. */
   readonly photoTakenTimeSeconds: number;

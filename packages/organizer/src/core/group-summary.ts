@@ -1,6 +1,10 @@
 import { splitExtension } from './key-template.js';
 
-/** One organized file, as the CLI, the demo and the logs report it. */
+/**
+ * One organized file, as the CLI, the demo and the logs report it (an organized `Outcome` has these fields).
+ * @example
+ * const item: FiledItem = { source: 's3://in/p/IMG_1234.MOV', targetKey: '2021-06-30/IMG_1234.MOV', companionOf: 's3://in/p/IMG_1234.HEIC' };
+ */
 export interface FiledItem {
   /** The source key (or `s3://bucket/key`). */
   readonly source: string;

@@ -51,6 +51,8 @@ export interface MetadataFacts {
  * Issue 18 (companion files, `src/organize/companion-group.ts`): the date a member of a group is
  * filed under instead of its own: its primary's decision, or a Takeout JSON's, or a lone
  * companion's own dates. Omitted for a file on its own.
+ * @example
+ * planObject(facts, { metadata }, settings, { decision: primaryDecision, companion: true, primaryKey: 'phone/IMG_0001.HEIC' });
  */
 export interface GroupPlacement {
   readonly decision: CaptureDateDecision;

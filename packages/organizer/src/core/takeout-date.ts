@@ -2,7 +2,11 @@ import type { CaptureDateDecision } from './date-policy/capture-date.js';
 import { fromEpochMs, zoneOffsetMinutes } from './date-policy/date-value.js';
 import type { TakeoutMetadata } from './companions.js';
 
-/** The tag named in decisions and logs for a Takeout date. */
+/**
+ * The tag named in decisions and logs for a Takeout date.
+ * @example
+ * if (decision.dated && decision.tag === TAKEOUT_TAG) console.log('dated by Google Takeout');
+ */
 export const TAKEOUT_TAG = 'photoTakenTime';
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -25,7 +25,11 @@ const MAX_TAKEOUT_JSON_BYTES = 1024 * 1024;
 /** Pages of 1,000 names listed to find a group's members (a prefix such as `IMG_1234.` lists a handful). */
 const MAX_LIST_PAGES = 5;
 
-/** What deciding a group needs: the object, its metadata, S3, the reader and the settings. */
+/**
+ * What deciding a group needs: the object, its metadata, S3, the reader and the settings.
+ * @example
+ * const context: GroupContext = { client, metadataReader, settings: configuration, facts, metadata, signal };
+ */
 export interface GroupContext {
   readonly client: S3Client;
   readonly metadataReader: MetadataReader;
@@ -48,6 +52,9 @@ export interface GroupContext {
  * - `placed`: filed with `placement` (its primary's date, a Takeout JSON's, or a lone companion's own);
  * - `wait`: a companion (or a Live Photo video) whose primary is not there yet, within the grace
  *   period: retry later (the invocation fails and Lambda retries it).
+ * @example
+ * const group: GroupResolution = await resolveGroup(context);
+ * const placement = group.kind === 'placed' ? group.placement : undefined;
  */
 export type GroupResolution =
   | { readonly kind: 'alone' }
@@ -65,6 +72,8 @@ export type GroupResolution =
 /**
  * A companion's primary is not there yet and the grace period has not passed: retrying the event
  * later files it (with its primary, or on its own after `COMPANION_GRACE_SECONDS`).
+ * @example
+ * throw new CompanionWaitingError('s3://in/p/IMG_1234.AAE', 'AAE edit waiting for its photo or video');
  */
 export class CompanionWaitingError extends Error {
   override readonly name = 'CompanionWaitingError';
@@ -203,7 +212,11 @@ interface PrimaryDecision {
   readonly waiting: boolean;
 }
 
-/** A primary read from the source: what its own event would have. */
+/**
+ * A primary read from the source: what its own event would have.
+ * @example
+ * if (group.kind === 'placed' && group.takeoutMedia) console.log(group.takeoutMedia.ownDecision.dateSource); // 'Undated'
+ */
 export interface PrimaryInSource extends PrimaryDecision {
   readonly facts: ObjectFacts;
   readonly metadata: ExtractedMetadata;
@@ -267,6 +280,10 @@ export function cameraOf(metadata: ExtractedMetadata): string | undefined {
 /**
  * The Takeout JSON of a media file in its folder, read and parsed; in move mode also one already
  * moved (its pointer keeps what it said); undefined when there is none.
+ *
+ * @throws what the S3 client throws, except 404s.
+ * @example
+ * await findTakeoutJson(context, 'Takeout/Google Photos/Photos from 2021/', 'received_10157.jpeg'); // { photoTakenTimeSeconds: 1625093400, ... }
  */
 export async function findTakeoutJson(
   context: Pick<GroupContext, 'client' | 'facts' | 'signal' | 'settings'>,

@@ -19,6 +19,11 @@ type CopyPlan = Extract<Plan, { action: 'copy' }>;
 /** Numbered variants (`name-1.ext`, ...) looked at for a copy filed without its Takeout JSON. */
 const MAX_NUMBERED_LOOKS = 20;
 
+/**
+ * What {@link reconcileTakeout} needs: this event's object, its group, its plan and its copy.
+ * @example
+ * const options: ReconcileOptions = { client, configuration, group, facts, metadata, plan, placed, logger };
+ */
 export interface ReconcileOptions {
   readonly client: S3Client;
   readonly configuration: Configuration;

@@ -7,6 +7,8 @@ import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 /**
  * Where move mode records, by source key, where a moved file went (issue 18): below the
  * destination prefix, so the function never organizes it (own output).
+ * @example
+ * `photos/${MOVED_POINTER_FOLDER}uploads/phone/IMG_0001.HEIC.moved`;
  */
 export const MOVED_POINTER_FOLDER = '.photo-organizer/moved/';
 
@@ -14,6 +16,9 @@ export const MOVED_POINTER_FOLDER = '.photo-organizer/moved/';
  * What is recorded of a moved file: enough for a companion arriving after its primary was moved
  * to file itself beside it (the date decision, Apple's ContentIdentifier). Schema
  * `photo-organizer/moved@1`.
+ * @example
+ * const pointer = await readMovedPointer(client, 'library', movedPointerKey('photos/', 'uploads', 'phone/IMG_0001.HEIC'));
+ * if (pointer?.decision.dated) console.log(pointer.targetKey); // 'photos/2021-06-30/IMG_0001.HEIC'
  */
 export interface MovedPointer {
   readonly schema: 'photo-organizer/moved@1';
@@ -32,7 +37,11 @@ export interface MovedPointer {
 /** Ends every pointer's key, so a trigger filtered by photo extensions never fires for it. */
 const POINTER_SUFFIX = '.moved';
 
-/** The pointer's key for a source key: `<destination prefix>.photo-organizer/moved/<source bucket>/<source key>.moved`. */
+/**
+ * The pointer's key for a source key: `<destination prefix>.photo-organizer/moved/<source bucket>/<source key>.moved`.
+ * @example
+ * movedPointerKey('photos/', 'uploads', 'phone/IMG_0001.HEIC'); // 'photos/.photo-organizer/moved/uploads/phone/IMG_0001.HEIC.moved'
+ */
 export function movedPointerKey(destinationPrefix: string, sourceBucket: string, sourceKey: string): string {
   return `${destinationPrefix}${MOVED_POINTER_FOLDER}${sourceBucket}/${sourceKey}${POINTER_SUFFIX}`;
 }
@@ -87,6 +96,8 @@ export async function listMovedPointers(
  * Reads a pointer; undefined when it is gone or not one.
  *
  * @throws the SDK's error when S3 fails otherwise.
+ * @example
+ * const pointer = await readMovedPointer(client, 'library', 'photos/.photo-organizer/moved/uploads/phone/IMG_0001.HEIC.moved');
  */
 export async function readMovedPointer(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<MovedPointer | undefined> {
   try {
