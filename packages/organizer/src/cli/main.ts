@@ -4,6 +4,7 @@ import { invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
 import { organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
+import { type FiledItem, groupLines } from '../core/group-summary.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
 import { ConfigurationError } from '../settings/configuration.js';
@@ -87,10 +88,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'plan') {
     if (positionals.length === 0) throw new UsageError('plan needs at least one file; try photo-organizer plan --help');
     const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
+    const filed: FiledItem[] = [];
     const failures = await planFiles(positionals, configuration, (line) => {
+      if (line.key) filed.push({ source: line.file, targetKey: line.key, companionOf: line.companionOf });
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
       else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
     });
+    // Issue 18: the groups filed together, one line each.
+    const groups = values.json ? [] : groupLines(filed);
+    if (groups.length > 0) process.stdout.write(`Filed together:\n${groups.map((line) => `  ${line}`).join('\n')}\n`);
     return failures > 0 ? EXIT.someFailed : EXIT.ok;
   }
 

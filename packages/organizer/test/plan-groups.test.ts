@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pinnedExiftool } from '@photo-organizer/test-kit';
+import { describe, expect, it } from 'vitest';
+
+// Issue 18: `photo-organizer plan` (the built CLI, the pinned exiftool, the real fixture files)
+// files named together form the groups the function forms: every file of
+// test-fixtures/companions.json gets its group's key, and the groups are printed.
+const cli = fileURLToPath(new URL('../bin/photo-organizer.mjs', import.meta.url));
+const companionsDir = fileURLToPath(new URL('../../../test-fixtures/companions/', import.meta.url));
+const expected = JSON.parse(await readFile(path.join(companionsDir, '../companions.json'), 'utf8')) as {
+  groups: { name: string; files: string[]; keys: string[]; dateSource: string }[];
+  skipped: string[];
+};
+const run = promisify(execFile);
+
+describe('photo-organizer plan, companion files', () => {
+  const exiftool = pinnedExiftool();
+  const environment = { ...process.env, EXIFTOOL_PERL: exiftool.perl, EXIFTOOL_LIB: exiftool.libDir, EXIFTOOL_SCRIPT: exiftool.script };
+  const files = [...expected.groups.flatMap((group) => group.files), ...expected.skipped];
+
+  it('gives every member its group\'s key and dateSource', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'plan', '--json', ...files], { cwd: companionsDir, env: environment });
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; key: string | null; dateSource: string; companionOf?: string });
+    for (const group of expected.groups) {
+      group.files.forEach((file, index) => {
+        const line = lines.find((item) => item.file === file);
+        expect(line?.key, file).toBe(group.keys[index]);
+        expect(line?.dateSource, file).toBe(group.dateSource);
+      });
+    }
+    for (const file of expected.skipped) expect(lines.find((item) => item.file === file)?.key, file).toBeNull();
+    expect(lines.find((item) => item.file === 'live/IMG_0001.MOV')?.companionOf).toBe('live/IMG_0001.HEIC');
+  });
+
+  it('prints the groups for people', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'plan', ...files], { cwd: companionsDir, env: environment });
+    expect(stdout).toContain('Filed together:\n');
+    expect(stdout).toContain('  IMG_0001.HEIC + .AAE + .MOV -> 2021-06-30/\n');
+    expect(stdout).toContain('  DSC_0002.JPG + .DNG -> 2020-03-14/\n');
+  });
+
+  it('files a Live Photo video alone by its own UTC date, as before', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'plan', '--json', 'live/IMG_0001.MOV'], { cwd: companionsDir, env: environment });
+    expect(JSON.parse(stdout)).toMatchObject({ key: '2021-07-01/IMG_0001.MOV', dateSource: 'QuickTimeUTC' });
+  });
+});
