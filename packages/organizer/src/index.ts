@@ -57,6 +57,7 @@ export {
   COMPANION_TAGS,
   companionKindOf,
   groupStem,
+  mayFollow,
   mediaClassOf,
   parseTakeoutJson,
   primaryFor,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   companionKindOf,
   groupStem,
+  mayFollow,
   parseTakeoutJson,
   primaryFor,
   primaryListPrefix,
@@ -46,6 +47,11 @@ describe('groups by name', () => {
     expect(primaryListPrefix('IMG_O1234.AAE')).toBe('IMG_1234.');
     expect(primaryListPrefix('IMG_1234.HEIC.xmp')).toBe('IMG_1234.');
     expect(primaryListPrefix('IMG_1234.MOV')).toBe('IMG_1234.');
+  });
+
+  it('lists a folder only for files that may follow', () => {
+    expect(['a.xmp', 'a.AAE', 'a.json', 'a.NEF', 'a.MOV', 'a.mp4'].map(mayFollow)).toEqual(Array(6).fill(true));
+    expect(['a.JPG', 'a.heic', 'a.avi', 'a.mkv', 'notes.txt'].map(mayFollow)).toEqual(Array(5).fill(false));
   });
 });
 

@@ -138,6 +138,20 @@ export function primaryFor(fileName: string, siblings: readonly string[]): strin
 }
 
 /**
+ * Whether a file may follow a primary at all (so whether its folder is worth listing): a companion,
+ * a RAW, a `.MOV`/`.MP4`. A still or another video never follows.
+ *
+ * @example
+ * mayFollow('IMG_1234.MOV'); // true
+ * mayFollow('IMG_1234.JPG'); // false
+ */
+export function mayFollow(fileName: string): boolean {
+  if (companionKindOf(fileName)) return true;
+  const klass = mediaClassOf(fileName);
+  return klass === 'raw' || (klass === 'video' && LIVE_VIDEO_EXTENSIONS.includes(splitExtension(fileName).ext.toLowerCase()));
+}
+
+/**
  * The folder-relative prefix that lists every possible primary of a file (ListObjectsV2
  * `Prefix`, after the folder): `IMG_1234.` for `IMG_1234.MOV`, `IMG_O1234.AAE` or
  * `IMG_1234.HEIC.xmp`; for a Takeout JSON, the start its media's name must have.

@@ -2,6 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import {
   companionKindOf,
+  mayFollow,
   mediaClassOf,
   parseTakeoutJson,
   primaryFor,
@@ -138,7 +139,7 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
 
   const mediaClass = mediaClassOf(name);
   if (mediaClass === undefined) return { kind: 'alone' };
-  if (mediaClass !== 'still') {
+  if (mayFollow(name)) {
     const ownIdentifier = textTag(context.metadata.tags, 'ContentIdentifier');
     const ownCamera = cameraOf(context.metadata);
     const primary = await findPrimary(context, folder, name, primaryFor);
