@@ -44,7 +44,7 @@ describe('companion files are filed with their photo, in any order, each event d
       environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS) },
       deliver: (event) => [event, event],
       concurrency: 3,
-      // Lambda retries after 1 and 2 minutes; here 2.5 s and 5 s more: the second is past the grace period.
+      // Waits happen inside the invocation (60 s timeout); retries, if any, after 2.5 s and 5 s more.
       retryDelayMs: 2500,
     });
     client = pipeline.s3.client();
@@ -165,10 +165,11 @@ describe('companion files are filed with their photo, in any order, each event d
     expect(line?.line).toMatch(/"reason":"unsupported-file-type"/);
   });
 
-  it('made no numbered duplicates and lost no event', async () => {
+  it('made no numbered duplicates, lost no event, and waited without a function error (no alarm)', async () => {
     const all = await listKeys(client, 'library');
     expect(all.filter((key) => /-\d+\.[^./]+$/.test(key))).toEqual([]);
     expect(pipeline.failures).toEqual([]);
+    expect(pipeline.invocations.filter((invocation) => invocation.error)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
@@ -16,6 +17,9 @@ import type { Configuration } from '../settings/configuration.js';
 import { writeMovedPointer } from '../s3/moved-pointer.js';
 import { cameraOf, CompanionWaitingError, resolveGroup } from './companion-group.js';
 import { reconcileTakeout } from './takeout-reconcile.js';
+
+/** Issue 18: how often a waiting companion looks for its primary again, in ms. */
+const COMPANION_POLL_MS = 2000;
 
 /**
  * What happened to one object; logged as one JSON line and returned.
@@ -128,11 +132,17 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   // Issue 18: companions (.xmp, .aae, Takeout .json), Live Photo videos and RAW+JPEG pairs are
   // filed under their primary's date; a Takeout JSON dates media without a date of their own.
-  const group = await resolveGroup({ client, metadataReader: dependencies.metadataReader, settings: configuration, facts, metadata, signal: options.signal });
-  if (group.kind === 'wait') {
-    logger.info('waiting', { source, detail: group.detail, graceSeconds: configuration.companionGraceSeconds });
-    throw new CompanionWaitingError(source, group.detail);
+  // A companion whose primary is not there yet waits inside the invocation, looking again every
+  // COMPANION_POLL_MS (pairs are uploaded seconds apart: no function error, no alarm); only a wait
+  // longer than the invocation has left fails it, for Lambda to retry. The CLI does not wait.
+  const groupContext = { client, metadataReader: dependencies.metadataReader, settings: configuration, facts, metadata, signal: options.signal };
+  let group = await resolveGroup(groupContext);
+  if (group.kind === 'wait') logger.info('waiting', { source, detail: group.detail, graceSeconds: configuration.companionGraceSeconds });
+  while (group.kind === 'wait' && options.deadline !== undefined && options.deadline - Date.now() > COMPANION_POLL_MS + 1000) {
+    await sleep(COMPANION_POLL_MS, undefined, options.signal ? { signal: options.signal } : {});
+    group = await resolveGroup(groupContext);
   }
+  if (group.kind === 'wait') throw new CompanionWaitingError(source, group.detail);
   const placement = group.kind === 'placed' ? group.placement : undefined;
   const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);

@@ -137,12 +137,12 @@ export const SETTINGS = {
   companionGraceSeconds: {
     environment: 'COMPANION_GRACE_SECONDS',
     terraform: { attribute: 'companion_grace_seconds' },
-    // A waiting companion fails its invocation so that Lambda retries it; Lambda's asynchronous
-    // retries come after 1 and 2 more minutes, so a grace beyond 180 s outlives them (the event then
-    // lands in the failure destination, never silently).
+    // A companion waits inside its invocation (default timeout 300 s); a longer wait fails the
+    // invocation so that Lambda retries it, after 1 and 2 more minutes: beyond the timeout plus
+    // those, the event lands in the failure destination (never silently).
     rule: { kind: 'integer', minimum: 0, maximum: 3600, unit: 'seconds' },
     default: '120',
-    description: 'how long a companion (`.xmp`, `.aae`, Takeout `.json`, a Live Photo video) waits for its photo before it is filed on its own; keep it under 180 (Lambda retries after 1 and 3 minutes)',
+    description: 'how long a companion (`.xmp`, `.aae`, Takeout `.json`, a Live Photo video) waits for its photo, from its upload, before it is filed on its own; keep it below the function timeout',
   },
   readMode: {
     environment: 'READ_MODE',
