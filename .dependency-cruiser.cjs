@@ -35,6 +35,13 @@ module.exports = {
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|tls|dns|worker_threads|cluster)$' },
     },
     {
+      name: 'adapters-import-no-entry-point',
+      comment: 'The S3 adapters, the orchestration and the settings serve the entry points (lambda/handler, cli/); they never import them.',
+      severity: 'error',
+      from: { path: '^packages/organizer/src/(s3|organize|settings)/' },
+      to: { path: '^packages/organizer/src/(cli/|lambda/(handler|events|webhook)\\.ts$)' },
+    },
+    {
       name: 'no-other-package-src',
       comment: "A package uses another through its package name and exports, never by a relative path into the other's src/.",
       severity: 'error',

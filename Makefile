@@ -92,6 +92,7 @@ demo-clean: ## Remove the demo's data (.demo/: the local S3 buckets and sample c
 
 bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run bench $(if $(QUICK),--quick)
+	@pnpm --filter @photo-organizer/bench run lambda-sizes $(if $(QUICK),--quick --samples 10 --warm 2,--samples 20 --warm 4)
 	@pnpm --filter @photo-organizer/s3-range-reader run bench --size-mb $(if $(QUICK),64,512)
 	@pnpm --filter @photo-organizer/exiftool run bench
 

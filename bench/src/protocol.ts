@@ -3,6 +3,9 @@ export interface ObjectJob {
   /** Source key, `incoming/<dir>/<name>`. */
   readonly key: string;
   readonly dir: string;
+  /** What the S3 event carries: the object's size and ETag (the organizer reads with them, no HEAD). */
+  readonly size: number;
+  readonly eTag: string;
 }
 
 export type ToParent =

@@ -44,6 +44,18 @@ export interface StrategyRun {
   readonly nodeMaxRssBytes: number;
 }
 
+/** Repeated cold starts of one strategy: fresh processes, each organizing one real photo. */
+export interface ColdStartSamples {
+  readonly strategy: string;
+  readonly photo: string;
+  /** Fork -> ready for the first object (Node start, imports, reader set-up; perl's start overlaps the first object). */
+  readonly initMs: readonly number[];
+  /** The first object, event in -> copy done. */
+  readonly firstObjectMs: readonly number[];
+  /** Fork -> first object organized. */
+  readonly totalMs: readonly number[];
+}
+
 export interface RunInfo {
   readonly quick: boolean;
   readonly date: Date;
@@ -53,6 +65,8 @@ export interface RunInfo {
   readonly firstByteLatencyMs: number;
   readonly bytesPerSecond: number;
   readonly exiftoolVersion: string;
+  /** Absent in results written before cold starts were repeated. */
+  readonly coldStarts?: readonly ColdStartSamples[];
 }
 
 export interface StrategySummary {
@@ -81,8 +95,45 @@ export interface StrategySummary {
   readonly peakExiftoolRssBytes: number;
   readonly nodeMaxRssBytes: number;
   readonly cost: CostPerMillion;
+  /** Corpus requests per object by format (file extension, aliases merged): mean GET, HEAD, COPY. */
+  readonly byFormat: readonly FormatRequests[];
   readonly misses: readonly { label: string; expected: string; got: string; note?: string | undefined }[];
   readonly large: readonly { label: string; bytes: number; size: number; requests: number; ms: number; readMs: number; right: boolean | undefined }[];
+}
+
+export interface FormatRequests {
+  readonly format: string;
+  readonly objects: number;
+  readonly requests: number;
+  readonly gets: number;
+  readonly heads: number;
+  readonly copies: number;
+}
+
+const FORMAT_ALIASES: Readonly<Record<string, string>> = { jpeg: 'jpg', tif: 'tiff', heif: 'heic', hif: 'heic' };
+
+/** The format of a corpus object, by its extension (`.JPG`, `.jpeg` -> `jpg`). */
+export function formatOf(label: string): string {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(label)?.[1]?.toLowerCase() ?? '(none)';
+  return FORMAT_ALIASES[extension] ?? extension;
+}
+
+function requestsByFormat(objects: readonly ObjectRun[]): FormatRequests[] {
+  const groups = new Map<string, ObjectRun[]>();
+  for (const object of objects) {
+    const format = formatOf(object.label);
+    groups.set(format, [...(groups.get(format) ?? []), object]);
+  }
+  return [...groups.entries()]
+    .map(([format, group]) => ({
+      format,
+      objects: group.length,
+      requests: mean(group.map(requestsOf)),
+      gets: mean(group.map((object) => object.gets)),
+      heads: mean(group.map((object) => object.heads)),
+      copies: mean(group.map((object) => object.copies)),
+    }))
+    .sort((left, right) => right.objects - left.objects || left.format.localeCompare(right.format));
 }
 
 export interface Summary {
@@ -132,11 +183,12 @@ export function summarize(runs: readonly StrategyRun[], info: RunInfo): Summary 
       readMedianMs: percentile(basis.map((object) => object.readMs ?? Number.NaN), 50),
       readP95Ms: percentile(basis.map((object) => object.readMs ?? Number.NaN), 95),
       meanMs,
-      coldStartMs: run.coldStartMs,
+      coldStartMs: percentile(info.coldStarts?.find((item) => item.strategy === run.strategy)?.totalMs ?? [run.coldStartMs], 50),
       peakTreeRssBytes: run.peakTreeRssBytes,
       peakExiftoolRssBytes: run.peakExiftoolRssBytes,
       nodeMaxRssBytes: run.nodeMaxRssBytes,
       cost: costPerMillion(meanMs / 1000, getOrHead, putOrCopy),
+      byFormat: requestsByFormat(corpus),
       misses: judged
         .filter((object) => !isRight(object))
         .map((object) => ({ label: object.label, expected: object.expectedKeys.join(' or '), got: `${object.targetKey} (${object.dateSource})`, note: object.note })),
@@ -204,7 +256,7 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
   const corpusCount = strategies[0]?.corpusObjects ?? 0;
   lines.push(`# make bench${run.quick ? ' (quick)' : ''}: ${run.date.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   lines.push('');
-  lines.push(`Machine: ${run.machine}. Local S3 behind a proxy adding ${run.firstByteLatencyMs} ms first-byte latency and pacing each response to ${(run.bytesPerSecond / 1e6).toFixed(0)} MB/s. exiftool ${run.exiftoolVersion} for every exiftool strategy. Objects: ${corpusCount} corpus files${run.quick ? ' (a sample)' : ''} plus ${strategies[0]?.large.length ?? 0} generated large ones, organized one at a time (HEAD, read, decide, CopyObject), each strategy in a fresh Node process.`);
+  lines.push(`Machine: ${run.machine}. Local S3 behind a proxy adding ${run.firstByteLatencyMs} ms first-byte latency and pacing each response to ${(run.bytesPerSecond / 1e6).toFixed(0)} MB/s. exiftool ${run.exiftoolVersion} for every exiftool strategy. Objects: ${corpusCount} corpus files${run.quick ? ' (a sample)' : ''} plus ${strategies[0]?.large.length ?? 0} generated large ones, organized one at a time (event with size + ETag in -> S3 facts: a HEAD for the old designs and exifr, the first ranged GET for random-access and stream-adaptive -> read -> decide -> HEAD of the target -> CopyObject), each strategy in its own warm Node process, interleaved object by object.`);
   lines.push('');
   // The read step was timed from the second run on; older results have no such column.
   const readTimed = strategies.some((s) => Number.isFinite(s.readMedianMs));
@@ -218,15 +270,44 @@ export function markdown(summary: Summary, baseName = 'latest'): string {
   lines.push('');
   lines.push(`- right date: the object's key below the strategy's prefix equals the organizer corpus test's expected key (packages/organizer/test/corpus/expected.tsv${run.expectedTable ? '' : ' — ABSENT in this run: only the generated objects are judged'}), or the known date of a generated object. Every strategy goes through the organizer's own date policy and key rules; only the read differs.`);
   lines.push(`- bytes fetched: every byte S3 (through the proxy) sent to the strategy's process, counted on the wire: bodies, HTTP headers, HEAD and copy responses (~1.5 KB per object, the same for all strategies). An aborted response counts for what was sent before the abort, which is what S3 would send too. "vs lower bound": over corpus files, divided by the sum of bytes_needed.tsv \`logical_unique_bytes\` (what exiftool itself reads with -fast when it can seek).`);
-  lines.push('- requests / object, e2e ms (event in -> copy done), read step ms (the strategy\'s metadata read alone, inside e2e), cost: over the corpus files; requests counted at the proxy (HEAD + GET + CopyObject, including the organizer\'s HEAD of the destination before the copy).');
-  lines.push('- cold start: process fork -> first object organized (Node start, module load, exiftool start). Peak RSS: sum over the strategy process and its children (perl), sampled from /proc every 10 ms.');
+  lines.push('- requests / object, e2e ms (event in -> copy done), read step ms (the strategy\'s metadata read alone, inside e2e), cost: over the corpus files; requests counted at the proxy (HEAD + GET + CopyObject, including the organizer\'s HEAD of the destination before the copy, which copy-first with If-None-Match removes).');
+  lines.push('- cold start: process fork -> first object organized (Node start, module load, exiftool start): the median of the repeated cold starts below when they ran, else the first object of the main run. The Lambda-sized cold start of the built bundle is in lambda-sizes*.md. Peak RSS: sum over the strategy process and its children (perl), sampled from /proc every 10 ms.');
   lines.push(`- $ per 1M photos: Lambda arm64 at ${LAMBDA_MEMORY_GB * 1024} MB (the infra default): mean corpus duration x 1 GB x $${LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s + $${LAMBDA_USD_PER_MILLION_REQUESTS}/1M invocations; S3 GET/HEAD $${S3_GET_USD_PER_THOUSAND}/1,000, PUT/COPY $${S3_PUT_COPY_USD_PER_THOUSAND}/1,000 (us-east-1). Prices (${PRICES_AS_OF}): ${PRICES_SOURCE}. Durations are this machine's, not Lambda's (1024 MB gets ~0.6 vCPU).`);
   lines.push('');
+  const colds = run.coldStarts?.filter((item) => item.totalMs.length > 0) ?? [];
+  if (colds.length > 0) {
+    lines.push(`## Cold starts (${colds[0]!.totalMs.length} fresh processes per strategy, interleaved, on ${colds[0]!.photo})`);
+    lines.push('');
+    lines.push('Fork of a fresh Node process -> the photo organized. "init": until the process asked for its first object (Node start, imports, reader set-up; a warm perl starts here but is awaited by the first read); "first object": event in -> copy done. Median / p95. The Lambda-sized figures of the built bundle are in lambda-sizes*.md.');
+    lines.push('');
+    lines.push('| strategy | init ms | first object ms | total ms |');
+    lines.push('|---|---|---|---|');
+    for (const item of colds) {
+      lines.push(`| \`${item.strategy}\` | ${ms(percentile(item.initMs, 50))} / ${ms(percentile(item.initMs, 95))} | ${ms(percentile(item.firstObjectMs, 50))} / ${ms(percentile(item.firstObjectMs, 95))} | ${ms(percentile(item.totalMs, 50))} / ${ms(percentile(item.totalMs, 95))} |`);
+    }
+    lines.push('');
+  }
   lines.push('## Cost per 1M photos, broken down');
   lines.push('');
   lines.push('| strategy | Lambda duration | Lambda invocations | S3 requests | total |');
   lines.push('|---|---|---|---|---|');
   for (const s of strategies) lines.push(`| \`${s.strategy}\` | ${usd(s.cost.lambdaDurationUsd)} | ${usd(s.cost.lambdaRequestsUsd)} | ${usd(s.cost.s3RequestsUsd)} | ${usd(s.cost.totalUsd)} |`);
+  lines.push('');
+  lines.push('## Requests per object by format (corpus)');
+  lines.push('');
+  lines.push('Mean requests per object counted at the proxy: total (GET / HEAD / COPY). Formats with one or two files are noisy.');
+  lines.push('');
+  const formats = strategies[0]?.byFormat?.map((row) => row.format) ?? [];
+  lines.push(`| format (files) | ${strategies.map((s) => `\`${s.strategy}\``).join(' | ')} |`);
+  lines.push(`|---|${strategies.map(() => '---').join('|')}|`);
+  for (const format of formats) {
+    const count = strategies[0]?.byFormat?.find((row) => row.format === format)?.objects ?? 0;
+    const cells = strategies.map((s) => {
+      const row = (s.byFormat ?? []).find((item) => item.format === format);
+      return row ? `${row.requests.toFixed(2)} (${row.gets.toFixed(2)} / ${row.heads.toFixed(2)} / ${row.copies.toFixed(2)})` : 'n/a';
+    });
+    lines.push(`| ${format} (${count}) | ${cells.join(' | ')} |`);
+  }
   lines.push('');
   lines.push('## Large objects (generated at run time)');
   lines.push('');

@@ -12,7 +12,7 @@ export default defineConfig([
   },
   // The Lambda bundle: one file with every dependency (the runtime's own SDK copy may differ).
   {
-    entry: { index: 'src/lambda/handler.ts' },
+    entry: { index: 'src/lambda/index.ts' },
     outDir: 'dist/lambda',
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),

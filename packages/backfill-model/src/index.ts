@@ -53,7 +53,14 @@ export const BATCH_OPERATIONS_USD_PER_OBJECT = 1 / 1e6;
 /** ListObjectsV2 returns at most 1,000 keys a page: the manifest generator's listing cost. https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html */
 export const LIST_KEYS_PER_PAGE = 1000;
 
-/** What one object costs the function, as `make bench` measured it. Durations ms, sizes bytes. */
+/**
+ * What one object costs the function, as `make bench` measured it. Durations ms, sizes bytes.
+ *
+ * @example
+ * ```ts
+ * const figures: PerObjectFigures = { ...MEASURED_PER_OBJECT, memoryMb: 2048 };
+ * ```
+ */
 export interface PerObjectFigures {
   /** Mean time the function spends on one object (HEAD, read, copy). */
   readonly durationMs: number;
@@ -74,6 +81,11 @@ export interface PerObjectFigures {
  * The default per-object figures: `make bench`, strategy `random-access` (the function's), corpus
  * objects, run of 2026-11-21 (`bench/results/latest.json`); the bench's test checks these against
  * that file. Measured on a shared 2-core machine, not in Lambda: durations there may differ.
+ *
+ * @example
+ * ```ts
+ * estimateBackfill(MEASURED_PER_OBJECT, { objects: 54_848 });
+ * ```
  */
 export const MEASURED_PER_OBJECT: PerObjectFigures = {
   durationMs: 163.0,
@@ -85,7 +97,14 @@ export const MEASURED_PER_OBJECT: PerObjectFigures = {
   source: 'make bench 2026-11-21, random-access, 234 corpus objects',
 };
 
-/** What the model is asked. */
+/**
+ * What the model is asked: how many objects, with how much concurrency, over how many prefixes.
+ *
+ * @example
+ * ```ts
+ * const scenario: BackfillScenario = { objects: 1_000_000, concurrency: 500 };
+ * ```
+ */
 export interface BackfillScenario {
   readonly objects: number;
   /** Function concurrency available to the job. @default LAMBDA_ACCOUNT_CONCURRENCY */
@@ -97,7 +116,14 @@ export interface BackfillScenario {
   readonly prefixes?: number;
 }
 
-/** The model's answer; times in seconds, money in US dollars. */
+/**
+ * The model's answer; times in seconds, money in US dollars.
+ *
+ * @example
+ * ```ts
+ * const { wallSeconds, usd, limitingFactor } = estimateBackfill(MEASURED_PER_OBJECT, { objects: 10_000 });
+ * ```
+ */
 export interface BackfillEstimate {
   readonly objects: number;
   /** Objects per second at steady state. */

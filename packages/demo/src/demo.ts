@@ -103,6 +103,8 @@ async function main(): Promise<number> {
     const unaccounted = uploads.length - rows.length;
 
     if (serveMode) {
+      // As without --serve: the filed uploads leave the source bucket, so they are stored once.
+      if (uploads.length > 0) await emptyBucket(client, SOURCE_BUCKET);
       if (uploads.length > 0) say(`${formatCounts(counts)}; in ${seconds} s.`);
       say(banner(s3.endpoint, shownDataDir));
       const stopFollowing = pipeline.runtime.onLog((log) => process.stdout.write(`${log.line}\n`));

@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # exiftool-server.pl: a long-lived ExifTool that reads files through its parent.
 #
-# Run as:  perl -I <exiftool lib dir> exiftool-server.pl
-# It takes no other arguments: object keys, contents and tag lists travel over fd 3 only.
+# Run as:  perl -I <exiftool lib dir> exiftool-server.pl [Module ...]
+# The only arguments are ExifTool modules to load before READY (e.g. `QuickTime`, `Exif`), fixed by
+# the parent's options: object keys, contents and tag lists travel over fd 3 only.
 # Needs only core perl and what Image::ExifTool loads itself (no JSON module: see EncodeJson).
 #
 # Why: the exiftool CLI opens "-" at the OS level, so a pipe cannot seek. Here ExifTool reads a
@@ -31,7 +32,7 @@
 #                                                   returns end-of-file so ExifTool unwinds fast
 #
 # Result JSON: {"id":N,"tags":{"Group1:Tag":value,...},"warnings":[...],"error":"...",
-# "fileType":"...","reads":N,"bytesRead":N}. Values are formatted like `exiftool -json`
+# "fileType":"..."}. Values are formatted like `exiftool -json`
 # (numbers unquoted, binary as "(Binary data N bytes, use -b option to extract)").
 # The server exits when fd 3 reaches end-of-file (the parent closed it or died).
 use strict;
@@ -92,7 +93,7 @@ my $MAX_CACHED_BLOCKS = 256;
 
 sub TIEHANDLE {
     my ($class, %fields) = @_;
-    return bless { %fields, position => 0, failed => 0, cache => {}, reads => 0, bytesRead => 0 }, $class;
+    return bless { %fields, position => 0, failed => 0, cache => {} }, $class;
 }
 
 # Asks the parent for blocks $first..$last (one G message) and caches them.
@@ -108,8 +109,6 @@ sub Fetch {
         my ($type, $id, $payload) = main::ReadMessage();
         next unless $id eq $self->{id};    # stale answer of an earlier request
         if ($type ne 'D') { $self->{failed} = 1; return }
-        $self->{reads}++;
-        $self->{bytesRead} += length $payload;
         for (my $index = $first; $index <= $last; $index++) {
             $self->{cache}{$index} = substr($payload, ($index - $first) * $blockSize, $blockSize) // '';
         }
@@ -286,15 +285,50 @@ sub HandleRequest {
         . ',"tags":{' . join(',', @pairs) . '}'
         . ',"warnings":[' . join(',', map { EncodeJsonString($_) } @warnings) . ']'
         . (defined $error ? ',"error":' . EncodeJsonString($error) : '')
-        . (defined $fileType ? ',"fileType":' . EncodeJsonString($fileType) : '')
-        . ',"readFailed":' . ($file->{failed} ? 'true' : 'false')
-        . ',"reads":' . $file->{reads} . ',"bytesRead":' . $file->{bytesRead} . '}';
+        . (defined $fileType ? ',"fileType":' . EncodeJsonString($fileType) : '') . '}';
     undef $file;
     untie *REMOTE;
     WriteAll("J $id " . length($json) . "\n" . $json);
 }
 
+# ---- read-only helpers, so a read never loads the writer ----------------------------------------
+# ExifTool keeps rarely used routines in Writer.pl (4,900 lines) and autoloads it on first call;
+# Writer.pl then loads TagLookup.pm (the tag index for writing) and Fixup.pm. PLIST.pm and
+# QuickTime.pm call Get64u on every HEIC/MOV/CR3 read, and XMP.pm calls GetByteOrder/SetByteOrder
+# in its own package (which ExifTool's :Utils export list lacks), so without these definitions the
+# first HEIC costs +12 MiB of RSS and ~60 ms. Get64u/Get64s are ExifTool 13.59's own code
+# (Image/ExifTool/Writer.pl, "Uncommon utility routines"); they are defined only when missing.
+# Measured on the corpus: after this, the only autoloaded writer routine left is MakeTiffHeader
+# (Sony/Minolta/FLIR previews), which still loads Writer.pl on demand.
+package Image::ExifTool;
+unless (defined &Image::ExifTool::Get64u) {
+    *Image::ExifTool::Get64u = sub ($$) {
+        my ($dataPt, $pos) = @_;
+        my $pt = GetByteOrder() eq 'MM' ? 0 : 4;    # position of the high word
+        return Get32u($dataPt, $pos + $pt) * 4294967296 + Get32u($dataPt, $pos + 4 - $pt);
+    };
+}
+unless (defined &Image::ExifTool::Get64s) {
+    *Image::ExifTool::Get64s = sub ($$) {
+        my ($dataPt, $pos) = @_;
+        my $pt = GetByteOrder() eq 'MM' ? 0 : 4;
+        return Get32s($dataPt, $pos + $pt) * 4294967296 + Get32u($dataPt, $pos + 4 - $pt);
+    };
+}
+package main;
+
 require Image::ExifTool::XMP;    # for FixUTF8
+{
+    no warnings 'once';
+    *Image::ExifTool::XMP::GetByteOrder = \&Image::ExifTool::GetByteOrder unless defined &Image::ExifTool::XMP::GetByteOrder;
+    *Image::ExifTool::XMP::SetByteOrder = \&Image::ExifTool::SetByteOrder unless defined &Image::ExifTool::XMP::SetByteOrder;
+}
+# Modules of the common formats, loaded now (while the parent is still starting) rather than
+# during the first object of each format.
+foreach my $module (@ARGV) {
+    die "exiftool-server: bad module name '$module'\n" unless $module =~ /^[A-Za-z][A-Za-z0-9_]*(::[A-Za-z][A-Za-z0-9_]*)*$/;
+    require "Image/ExifTool/" . ($module =~ s{::}{/}gr) . ".pm";
+}
 WriteAll("READY $PROTOCOL $Image::ExifTool::VERSION\n");
 for (;;) {
     my ($type, $id, $payload) = ReadMessage();

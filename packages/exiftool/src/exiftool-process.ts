@@ -24,6 +24,7 @@ export class ExiftoolProcess {
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 1;
   #closed = false;
+  #restarts = 0;
 
   constructor(options: ExiftoolOptions) {
     this.#options = normalizeOptions(options);
@@ -32,6 +33,43 @@ export class ExiftoolProcess {
   /** The pid of the warm perl process, if one is running (for monitoring and tests). */
   get pid(): number | undefined {
     return this.#connection?.isAlive ? this.#connection.pid : undefined;
+  }
+
+  /**
+   * Starts perl now and resolves once it is ready (modules of `preloadModules` loaded), so the
+   * first {@link readMetadata} does not wait for it. Call it as early as possible, e.g. at the top of
+   * a Lambda handler module before the AWS SDK is imported: perl starts in parallel with the rest
+   * of the init. Requests queued meanwhile wait for it. A no-op when the process is already running.
+   *
+   * @throws {ExiftoolNotFoundError} perl or exiftool cannot be run; {@link ExiftoolFailedError}
+   * perl exited before it was ready; {@link ExiftoolTimeoutError} not ready within `timeoutMs`.
+   * A failed start leaves nothing behind: the next request tries a fresh process.
+   * @example
+   * ```ts
+   * const exiftool = new ExiftoolProcess({ exiftoolLibDir: '/opt/lib/perl5', perlPath: '/opt/bin/perl' });
+   * const ready = exiftool.start(); // perl loads while the handler's imports run
+   * ready.catch(() => {});          // the first request reports the error again if it persists
+   * ```
+   */
+  start(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ExiftoolError('ExiftoolProcess is closed'));
+    const run = this.#queue.then(() => this.#ensureStarted());
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #ensureStarted(): Promise<void> {
+    if (this.#connection?.isAlive) return;
+    const control = new AbortController();
+    const { timeoutMs } = this.#options;
+    const timer = setTimeout(() => control.abort(new DeadlineReason(timeoutMs)), timeoutMs);
+    try {
+      const connection = await ServerConnection.start(this.#options, control.signal);
+      connection.setReferenced(false); // an idle warm process must not keep Node alive
+      this.#connection = connection;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The normalized options in use. */
@@ -78,13 +116,32 @@ export class ExiftoolProcess {
       try {
         return await connection.request(this.#nextId++, payload(size), source, control.signal);
       } finally {
-        if (connection.isAlive) connection.setReferenced(false);
-        else if (this.#connection === connection) this.#connection = undefined;
+        if (connection.isAlive) {
+          await this.#restartIfLarge(connection);
+          connection.setReferenced(false);
+        } else if (this.#connection === connection) this.#connection = undefined;
       }
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', forward);
     }
+  }
+
+  /**
+   * ExifTool never unloads a module, so RSS only grows (one set per format seen): past
+   * `maxRssBytes` the process is ended after its request and the next one starts fresh.
+   */
+  async #restartIfLarge(connection: ServerConnection): Promise<void> {
+    const rss = await connection.rssBytes();
+    if (rss === undefined || rss <= this.#options.maxRssBytes) return;
+    if (this.#connection === connection) this.#connection = undefined;
+    this.#restarts += 1;
+    void connection.close();
+  }
+
+  /** How many times the warm process was ended because it passed `maxRssBytes` (the next request starts a fresh one). */
+  get restarts(): number {
+    return this.#restarts;
   }
 
   async #size(source: RandomAccessSource, signal: AbortSignal): Promise<number> {

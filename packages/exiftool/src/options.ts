@@ -51,6 +51,29 @@ export interface ExiftoolOptions {
    * @default false
    */
   readonly allTags?: boolean;
+  /**
+   * Variables added to perl's environment, which otherwise is exactly
+   * `{ PATH: '/usr/bin:/bin', LC_ALL: 'C' }` (nothing of this process's environment is passed on:
+   * perl parses untrusted files and must never see the function's AWS credentials). The Lambda
+   * layer's perl needs `{ LD_LIBRARY_PATH: '/opt/lib' }` for its shared libraries. Names starting
+   * with `AWS_` are refused.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * ExifTool modules the warm process loads before it reports ready (names below
+   * `Image::ExifTool::`), so the first object of a common format does not pay for compiling them.
+   * Each costs memory (measured with ExifTool 13.59: 13 MiB bare, 22 MiB with the default list).
+   * @default DEFAULT_PRELOAD_MODULES
+   */
+  readonly preloadModules?: readonly string[];
+  /**
+   * Restart the warm process after a request that leaves it above this resident size (bytes):
+   * ExifTool keeps every module it loaded, so RSS grows with each new format (measured: 22 MiB ready,
+   * ~87 MiB after every format of the corpus). Read from `/proc/<pid>/status` (Linux; no check elsewhere).
+   * @default 134217728 (128 MiB)
+   */
+  readonly maxRssBytes?: number;
 }
 
 export interface NormalizedOptions {
@@ -63,13 +86,65 @@ export interface NormalizedOptions {
   readonly readBlockSize: number;
   readonly tags: readonly string[];
   readonly allTags: boolean;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly preloadModules: readonly string[];
+  readonly maxRssBytes: number;
+}
+
+/**
+ * Modules loaded before READY by default: what JPEG, HEIC/AVIF, MP4/MOV, PNG and most RAW reads
+ * load (traced with `%INC` over the corpus with ExifTool 13.59). Maker-note modules (Canon.pm alone
+ * is 2 MiB of source) load on demand.
+ */
+export const DEFAULT_PRELOAD_MODULES: readonly string[] = Object.freeze([
+  'Exif',
+  'GPS',
+  'XMP',
+  'MakerNotes',
+  'QuickTime',
+  'Apple',
+  'PLIST',
+  'ICC_Profile',
+]);
+
+/** The whole environment perl starts from (explicit, so nothing of the caller's leaks in). */
+export const BASE_CHILD_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({ PATH: '/usr/bin:/bin', LC_ALL: 'C' });
+
+const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*(::[A-Za-z][A-Za-z0-9_]*)*$/;
+
+function environmentOption(value: unknown): Readonly<Record<string, string>> {
+  if (value === undefined) return BASE_CHILD_ENVIRONMENT;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`Option environment must be an object of strings, got ${describe(value)}`);
+  }
+  for (const [name, text] of Object.entries(value)) {
+    if (!ENVIRONMENT_NAME.test(name) || typeof text !== 'string' || text.includes('\0')) {
+      throw new TypeError(`Option environment holds an invalid variable: ${describe(name)}=${describe(text)}`);
+    }
+    // perl parses untrusted files: credentials in its environment would be one exploit away.
+    if (name.toUpperCase().startsWith('AWS_')) {
+      throw new TypeError(`Option environment may not pass ${name} to perl (no AWS_ variables: perl parses untrusted files)`);
+    }
+  }
+  return Object.freeze({ ...BASE_CHILD_ENVIRONMENT, ...(value as Record<string, string>) });
+}
+
+function moduleList(value: unknown): readonly string[] {
+  if (value === undefined) return DEFAULT_PRELOAD_MODULES;
+  if (!Array.isArray(value) || value.some((name) => typeof name !== 'string' || !MODULE_NAME.test(name))) {
+    throw new TypeError(`Option preloadModules must be an array of ExifTool module names (e.g. 'QuickTime'), got ${describe(value)}`);
+  }
+  return Object.freeze([...(value as string[])]);
 }
 
 // Tag names travel to exiftool as arguments (stream mode) or protocol lines: letters, digits, _ - : only.
 const TAG_NAME = /^[A-Za-z][\w-]*(:[\w-]+)?$/;
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return String(value);
 }
 
 function nonEmptyString(name: string, value: unknown, fallback?: string): string {
@@ -135,8 +210,8 @@ export function normalizeOptions(options: ExiftoolOptions): NormalizedOptions {
     readBlockSize: positiveInteger('readBlockSize', options.readBlockSize, 65_536),
     tags: options.tags === undefined && options.allTags === true ? Object.freeze([]) : normalizeTags('tags', options.tags),
     allTags: normalizeBoolean('allTags', options.allTags, false),
+    environment: environmentOption(options.environment),
+    preloadModules: moduleList(options.preloadModules),
+    maxRssBytes: positiveInteger('maxRssBytes', options.maxRssBytes, 128 * 1024 * 1024),
   });
 }
-
-/** Environment for every child: perl warns about a missing locale otherwise (Lambda sets LANG). */
-export const CHILD_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({ LC_ALL: 'C' });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -10,7 +11,6 @@ import {
   SourceReadError,
 } from './errors.js';
 import type { NormalizedOptions } from './options.js';
-import { CHILD_ENVIRONMENT } from './options.js';
 import { PROTOCOL_VERSION, ServerMessageParser, frame, type ServerMessage } from './protocol.js';
 import { parseServerResult } from './result.js';
 import type { MetadataResult, RandomAccessSource } from './types.js';
@@ -55,12 +55,14 @@ export class ServerConnection {
 
   private constructor(options: NormalizedOptions) {
     this.#options = options;
-    // Fixed arguments only; requests travel over fd 3. fd 3 is a socket pair (both directions).
-    this.#subprocess = execa(options.perlPath, ['-I', options.exiftoolLibDir, options.serverScriptPath], {
+    // Fixed arguments only (validated module names); requests travel over fd 3, a socket pair.
+    this.#subprocess = execa(options.perlPath, ['-I', options.exiftoolLibDir, options.serverScriptPath, ...options.preloadModules], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       buffer: false,
       reject: false,
-      env: CHILD_ENVIRONMENT,
+      // Exactly this environment, not merged into ours: no AWS credentials for a parser of untrusted files.
+      env: options.environment,
+      extendEnv: false,
       forceKillAfterDelay: options.killGraceMs,
     });
     this.#channel = this.#subprocess.stdio[3] as unknown as Socket;
@@ -230,6 +232,18 @@ export class ServerConnection {
 
   #send(data: Buffer): void {
     if (!this.#channel.destroyed) this.#channel.write(data);
+  }
+
+  /** Resident set size of the perl process in bytes (`VmRSS`), or `undefined` where /proc cannot tell. */
+  async rssBytes(): Promise<number | undefined> {
+    if (this.pid === undefined) return undefined;
+    try {
+      const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+      const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+      return match ? Number(match[1]) * 1024 : undefined;
+    } catch {
+      return undefined; // not Linux, or the process is gone
+    }
   }
 
   /** Keeps (or stops keeping) the Node event loop alive for this idle process. */

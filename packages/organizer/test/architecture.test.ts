@@ -26,7 +26,7 @@ describe('architecture rules', () => {
     expect(await cruise(root, ['packages', 'bench', 'layer-build', 'infra', 'test-fixtures'])).toEqual([]);
   });
 
-  it('catch a core that imports an adapter, the AWS SDK, a driver or node:fs, and a package reaching into another src/', async () => {
+  it('catch a core that imports an adapter, the AWS SDK or node:fs, an adapter importing the CLI, and a package reaching into another src/', async () => {
     const scratch = await mkdtemp(path.join(tmpdir(), 'architecture-'));
     try {
       const file = async (relative: string, text: string) => {
@@ -34,7 +34,8 @@ describe('architecture rules', () => {
         await writeFile(path.join(scratch, relative), text);
       };
       await copyFile(path.join(root, 'tsconfig.base.json'), path.join(scratch, 'tsconfig.base.json'));
-      await file('packages/organizer/src/s3/client.ts', 'export const client = 1;\n');
+      await file('packages/organizer/src/cli/main.ts', 'export const main = 1;\n');
+      await file('packages/organizer/src/s3/client.ts', "import { main } from '../cli/main.js';\nexport const client = main;\n");
       await file('layer-build/src/zip-writer.ts', 'export const writeZip = 1;\n');
       await file(
         'packages/organizer/src/core/plan.ts',
@@ -49,7 +50,14 @@ describe('architecture rules', () => {
 
       const rules = new Set((await cruise(scratch, ['packages', 'layer-build'])).map((violation) => violation.rule));
 
-      expect([...rules].sort()).toEqual(['core-does-no-io', 'core-imports-no-adapter', 'core-imports-no-aws-sdk', 'no-other-package-src', 'not-to-unresolvable']);
+      expect([...rules].sort()).toEqual([
+        'adapters-import-no-entry-point',
+        'core-does-no-io',
+        'core-imports-no-adapter',
+        'core-imports-no-aws-sdk',
+        'no-other-package-src',
+        'not-to-unresolvable',
+      ]);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
 // cannot run here: test-kit's stand-ins play them (labelled as such there), in front of the real
 // pieces: the local S3 server, the built function bundle under the real Lambda runtime interface
 // client, and the fault proxy between the function and S3.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,42 @@ describe('backfill: the CreateJob request (S3 Control stand-in that records, run
     expect(control.requests.length).toBe(before);
   });
 
+  it("takes what --function, --role-arn, --report and the source default to from the module's backfill output", async () => {
+    // Prepare: `terraform output -json` as the module writes it (infra/modules/photo-organizer/outputs.tf).
+    const folder = await mkdtemp(path.join(tmpdir(), 'backfill-tf-'));
+    const file = path.join(folder, 'outputs.json');
+    const output = {
+      function_name: 'photo-organizer',
+      function_arn: 'arn:aws:lambda:us-east-1:123456789012:function:photo-organizer',
+      role_arn: 'arn:aws:iam::123456789012:role/photo-organizer-batch',
+      source_bucket: 'photos',
+      source_prefix: '2020/',
+      report_bucket: 'reports',
+      report_prefix: 'reports/',
+      account_id: '123456789012',
+      region: 'us-east-1',
+    };
+    await writeFile(file, JSON.stringify({ backfill: { sensitive: false, type: 'object', value: output } }));
+    const before = control.requests.length;
+
+    // Act
+    const io = recordingIo();
+    const code = await backfillCommand(['--terraform-output', file, '--yes', '--endpoint', s3.endpoint, '--s3-control-endpoint', control.endpoint], io);
+    await rm(folder, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.text()).toMatch(/^1 objects \(0\.00 GB\) in s3:\/\/photos\/2020\/\n/);
+    const [request] = control.requests.slice(before);
+    expect(request!.headers['x-amz-account-id']).toBe('123456789012');
+    expect((request!.parsed as { CreateJobRequest: unknown }).CreateJobRequest).toMatchObject({
+      RoleArn: output.role_arn,
+      Operation: { LambdaInvoke: { FunctionArn: output.function_arn } },
+      Report: { Bucket: 'arn:aws:s3:::reports', Prefix: 'reports/' },
+      ManifestGenerator: { S3JobManifestGenerator: { SourceBucket: 'arn:aws:s3:::photos', Filter: { KeyNameConstraint: { MatchAnyPrefix: [{ member: ['2020/'] }] } } } },
+    });
+  });
+
   it('names the flag that is wrong', async () => {
     await expect(backfillCommand(['s3://photos/', '--function', 'organizer', '--role-arn', ROLE_ARN, '--report', 's3://reports'], recordingIo())).rejects.toThrow(/--account-id must be 12 digits/);
     await expect(backfillCommand(['s3://photos/', ...baseArguments(), '--created-after', 'yesterday'], recordingIo())).rejects.toThrow(/--created-after must be an ISO 8601 date/);
@@ -187,12 +223,17 @@ describe('backfill end to end: 1,040 objects through the Batch Operations stand-
     await pMap(datedKeys.slice(0, PRE_ORGANIZED), (key) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: dated })), { concurrency: 8 });
     await pipeline.idle();
     eventsOn = false;
+    // Count from here: the copies the events made are the "already organized" ones.
+    expect(copies).toHaveLength(PRE_ORGANIZED);
+    copies.splice(0);
     const rest = [
       ...datedKeys.slice(PRE_ORGANIZED).map((key) => ({ key, body: dated! })),
       ...undatedKeys.map((key) => ({ key, body: undated! })),
       ...unsupportedKeys.map((key) => ({ key, body: notes! })),
     ];
     await pMap(rest, ({ key, body }) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: body })), { concurrency: 8 });
+    // The copies the events made are the starting point, not part of what the backfill copies.
+    copies.splice(0);
   }, 300_000);
   afterAll(async () => {
     await control?.stop();
@@ -229,7 +270,7 @@ describe('backfill end to end: 1,040 objects through the Batch Operations stand-
     // Assess: the plan, the progress line and the report's summary.
     expect(output).toMatch(/^1,040 objects \([\d.]+ GB\) in s3:\/\/uploads\/backfill\/\nestimate: /);
     // Unsupported files are final failures to Batch Operations (PermanentFailure, "skipped: ...").
-    expect(output).toContain(`job ${jobId}: Complete, 1027 succeeded, 13 failed of 1040`);
+    expect(output).toMatch(new RegExp(`job ${jobId}: Complete, 1027 succeeded, 13 failed of 1040 at \\d+\\.\\d objects/s\\n`));
     expect(output).toContain(`report: ${DATED - 3} organized, ${UNDATED} undated, ${UNSUPPORTED} skipped, 3 failed`);
     expect(statusCode).toBe(1);
     expect((await readFile(failedKeysFile, 'utf8')).trim().split('\n')).toEqual([...alwaysFailing].map((key) => `s3://uploads/${key}`));

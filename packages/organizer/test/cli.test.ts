@@ -100,10 +100,21 @@ describe('photo-organizer organize', () => {
     expect(await keys(client, 'library')).toEqual([]);
   });
 
+  it('a dry run says what would happen, in words that cannot be read as done', async () => {
+    const result = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--dry-run'], s3);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^dry run, nothing was written: 22 objects in [\d.]+ s: 21 would be copied, 1 would be skipped \(left in place\), 0 failed$/m);
+    // Not a terminal here: one plain progress line per object on stderr.
+    expect(result.stderr).toMatch(/^\[\d+\/22\] 2019 trip\/jpeg-dto-offset\.jpg would go to sorted\/2019-07-15\/jpeg-dto-offset\.jpg \(DateTimeOriginal\)$/m);
+    expect(result.stderr).toMatch(/^\[\d+\/22\] would skip 2019 trip\/notes\.txt/m);
+    expect(result.stderr).not.toMatch(/already/);
+    expect(await keys(client, 'library')).toEqual([]);
+  });
+
   it('organizes a prefix of mixed files, then a second run copies nothing', async () => {
     const first = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--concurrency', '3'], s3);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/22 objects: 21 copied, 0 already organized, 0 planned, 1 skipped, 0 failed/);
+    expect(first.stdout).toMatch(/22 objects in [\d.]+ s: 21 copied, 0 already there \(identical, not copied again\), 1 skipped \(left in place\), 0 failed/);
     const afterFirst = await keys(client, 'library');
     expect(afterFirst).toContain('sorted/2019-05-26/mov-apple-creationdate.mov');
     expect(afterFirst).toContain('sorted/undated/empty.jpg');
@@ -126,6 +137,15 @@ describe('photo-organizer organize', () => {
     const help = await photoOrganizer(['organize', '--help'], s3);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--dry-run/);
+    expect(help.stdout).toMatch(/--time-zone Z +IANA zone .*\(default UTC\)/);
+  });
+
+  it('names the flag the user typed when a setting is wrong, and every wrong one at once', async () => {
+    const result = await photoOrganizer(['organize', 's3://old-photos', '--to', 's3://library', '--time-zone', 'Europe/Parris', '--template', '{yyyy}/{foo}/{name}'], s3);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--time-zone must be an IANA time zone such as Europe/Berlin, or UTC; got "Europe/Parris"');
+    expect(result.stderr).toContain('--template unknown placeholder {foo}');
+    expect(result.stderr).not.toMatch(/DEFAULT_TIME_ZONE|KEY_TEMPLATE/);
   });
 });
 
@@ -155,7 +175,7 @@ describe('photo-organizer invoke', () => {
       pipeline.s3,
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/3 objects in 0 invocations \(dry run: none sent\)/);
+    expect(result.stdout).toMatch(/dry run, nothing was sent: 3 objects would go to photo-organizer in 1 invocation$/m);
     expect(endpoint.attempts).toHaveLength(0);
   });
 
@@ -165,7 +185,7 @@ describe('photo-organizer invoke', () => {
       pipeline.s3,
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/3 objects in 2 invocations, 0 failed/);
+    expect(result.stdout).toMatch(/3 objects in 2 invocations of photo-organizer \([\d.]+ s\), 0 failed/);
     await endpoint.idle();
     expect(endpoint.failures).toEqual([]);
     expect(await keys(client, 'organized')).toEqual([
@@ -180,7 +200,8 @@ describe('photo-organizer invoke', () => {
       ['invoke', 's3://existing/backup/', '--function', 'nope', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint, '--json'],
       pipeline.s3,
     );
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/ResourceNotFound|Function not found/);
+    // A set-up mistake: one line with the fix and exit code 2, not one failure per batch.
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^photo-organizer: not found while invoking nope \(ResourceNotFoundException\): check --function and AWS_REGION$/);
   });
 });

@@ -124,7 +124,7 @@ describe('scopeSkipReason', () => {
   });
   it('describes every reason', () => {
     expect(Object.keys(SKIP_REASONS).sort()).toEqual(
-      ['already-organized', 'folder-marker', 'object-gone', 'outside-source-prefix', 'own-output', 'same-bucket-without-prefix', 'unsupported-file-type'],
+      ['already-organized', 'folder-marker', 'object-gone', 'outside-source-prefix', 'own-output', 'same-bucket-without-prefix', 'superseded', 'unsupported-file-type'],
     );
   });
 });
@@ -132,6 +132,7 @@ describe('scopeSkipReason', () => {
 describe('failure policy', () => {
   it.each<[ReadFailureKind, boolean, string]>([
     ['object-gone', false, 'skip'],
+    ['superseded', false, 'skip'],
     ['source-fault', false, 'retry'],
     ['exiftool-fault', false, 'file-without-metadata'],
     ['exiftool-fault', true, 'retry'],

@@ -2,7 +2,7 @@
  * Files made at run time for the soak (many distinct dated JPEGs) and the hostile-input suite
  * (files built to trip parsers). Everything is generated here, byte by byte: no corpus file is copied.
  */
-import { deflateSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, deflateSync } from 'node:zlib';
 
 const u16be = (value: number) => Buffer.from([(value >>> 8) & 0xff, value & 0xff]);
 const u32be = (value: number) => {
@@ -164,4 +164,104 @@ export function makeManyBoxesMp4(count = 3_000_000): Buffer {
   const frees = Buffer.alloc(free.length * count);
   for (let index = 0; index < count; index++) free.copy(frees, index * free.length);
   return Buffer.concat([ftyp, frees, box('moov', box('mvhd', Buffer.alloc(100)))]);
+}
+
+/** An IFF chunk as DjVu uses them: id, big-endian length, data, a pad byte to an even length. */
+function iffChunk(id: string, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(id, 'latin1'), u32be(data.length), data, data.length % 2 ? Buffer.alloc(1) : Buffer.alloc(0)]);
+}
+
+/**
+ * Annotation payloads that made exiftool < 12.24 run perl code while reading a DjVu `ANTa` chunk
+ * (CVE-2021-22204: DjVu.pm passed the quoted metadata strings to `eval`). Each would create
+ * `${marker}-<n>`. Source: https://nvd.nist.gov/vuln/detail/CVE-2021-22204 and exiftool's
+ * 12.24 change notes (https://exiftool.org/history.html).
+ */
+export function perlPayloads(marker: string): string[] {
+  return [
+    `(metadata (Author "\\c\${system('touch ${marker}-1')};"))`,
+    `(metadata (Copyright "\\\n" . qx{touch ${marker}-2} . \\\n""))`,
+    `(metadata (Title "@{[system 'touch ${marker}-3']}"))`,
+    `(metadata (Subject "\${\\ \`touch ${marker}-4\`}"))`,
+  ];
+}
+
+/** A one-page DjVu (`AT&TFORM` / `DJVU`) whose `ANTa` annotation chunk carries `annotation`. */
+export function makeDjvuWithAnnotation(annotation: string): Buffer {
+  const info = Buffer.alloc(10);
+  info.writeUInt16BE(1, 0); // width
+  info.writeUInt16BE(1, 2); // height
+  info[4] = 24; // minor version
+  info[5] = 0; // major version
+  info.writeUInt16LE(300, 6); // dpi
+  info[8] = 22; // gamma x10
+  info[9] = 1; // rotation flags
+  const body = Buffer.concat([Buffer.from('DJVU', 'latin1'), iffChunk('INFO', info), iffChunk('ANTa', Buffer.from(annotation, 'latin1'))]);
+  return Buffer.concat([Buffer.from('AT&T', 'latin1'), Buffer.from('FORM', 'latin1'), u32be(body.length), body]);
+}
+
+/** Adler-32 of `length` zero bytes: a stays 1, b grows by 1 per byte (RFC 1950 section 8.2). */
+function adler32OfZeros(length: number): number {
+  return ((length % 65521) * 65536 + 1) >>> 0;
+}
+
+/**
+ * A valid 1x1 PNG with one zTXt chunk whose zlib stream inflates to `inflatedBytes` of zeros
+ * (1 GiB by default, from ~1 MB): a deflate bomb larger than the function's memory. Built from one
+ * full-flushed deflate block of 64 MiB repeated (a full flush resets the window, so the block
+ * stands alone), then a final empty block and the Adler-32 of all those zeros.
+ */
+export function makeDeflateBombPng(inflatedBytes = 1024 * 1024 * 1024): Buffer {
+  const unit = 64 * 1024 * 1024;
+  if (inflatedBytes % unit !== 0) throw new RangeError(`inflatedBytes must be a multiple of ${unit}, got ${inflatedBytes}`);
+  const block = deflateRawSync(Buffer.alloc(unit), { level: 9, finishFlush: zlibConstants.Z_FULL_FLUSH });
+  const stream = Buffer.concat([
+    Buffer.from([0x78, 0xda]),
+    ...Array.from({ length: inflatedBytes / unit }, () => block),
+    deflateRawSync(Buffer.alloc(0)),
+    u32be(adler32OfZeros(inflatedBytes)),
+  ]);
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(1, 4);
+  header[8] = 8;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('zTXt', Buffer.concat([Buffer.from('Comment\0', 'latin1'), Buffer.from([0]), stream])),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, 0]))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Files whose length fields claim far more than the file holds. */
+export function makeLyingLengthFiles(captureDate: Date): { name: string; extension: string; body: Buffer }[] {
+  const exif = jpegSegment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifTiff(exifDate(captureDate))]));
+  // JPEG: a valid Exif segment, then an APP2 that claims 65,533 bytes and the file ends 10 bytes in.
+  const jpegShortSegment = Buffer.concat([Buffer.from([0xff, 0xd8]), exif, Buffer.from([0xff, 0xe2, 0xff, 0xff]), Buffer.alloc(10, 0x41)]);
+  // TIFF: IFD0 claims 65,535 entries; one DateTime entry says its 4 GB value is at offset 0xfffffff0.
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  tiff.write('II', 0, 'latin1');
+  tiff.writeUInt16LE(42, 2);
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(0xffff, 8);
+  tiff.writeUInt16LE(0x0132, 10); // DateTime
+  tiff.writeUInt16LE(2, 12); // ASCII
+  tiff.writeUInt32LE(0xffffffff, 14); // count
+  tiff.writeUInt32LE(0xfffffff0, 18); // offset
+  // PNG: a tEXt chunk of declared length 2^31 - 1, then the end of the file.
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(1, 4);
+  header[8] = 8;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), u32be(0x7fffffff), Buffer.from('tEXtComment\0short', 'latin1')]);
+  // MP4: a moov box whose 64-bit size is 2^62, holding a few bytes.
+  const moov = Buffer.concat([u32be(1), Buffer.from('moov', 'latin1'), u32be(0x40000000), u32be(0), box('mvhd', Buffer.alloc(100))]);
+  const mp4 = Buffer.concat([box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), u32be(512), Buffer.from('isommp41', 'latin1')])), moov]);
+  return [
+    { name: 'JPEG segment claiming 65,533 bytes, 10 present', extension: 'jpg', body: jpegShortSegment },
+    { name: 'TIFF IFD claiming 65,535 entries, a 4 GB value past the end', extension: 'tif', body: tiff },
+    { name: 'PNG chunk claiming 2 GiB', extension: 'png', body: png },
+    { name: 'MP4 moov claiming 2^62 bytes (64-bit size)', extension: 'mp4', body: mp4 },
+  ];
 }

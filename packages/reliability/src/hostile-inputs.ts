@@ -4,7 +4,7 @@
  * logged outcome within the function's timeout, and the same process must take the next event.
  */
 import { open, readFile, rm, mkdtemp, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -17,6 +17,10 @@ import {
 import { encodeEventKey, findCorpus, makeSparseFile, readCorpusTable, startLocalPipeline } from '@photo-organizer/test-kit';
 import {
   makeDatedJpeg,
+  makeDeflateBombPng,
+  makeDjvuWithAnnotation,
+  makeLyingLengthFiles,
+  perlPayloads,
   makeDeeplyNestedMov,
   makeHugeAppJpeg,
   makeLoopingMov,
@@ -24,7 +28,7 @@ import {
   makeManyBoxesMp4,
   makePngTextBomb,
 } from './generators.ts';
-import { collectLogs, LAMBDA_MEMORY_MB, outcomesBySource } from './outcomes.ts';
+import { collectLogs, LAMBDA_MEMORY_MB, listKeys, outcomesBySource } from './outcomes.ts';
 
 export type HostileOutcome = 'organized' | 'undated' | 'rejected' | 'failed' | 'none';
 
@@ -37,6 +41,17 @@ export interface HostileCase {
   readonly file?: string;
   /** An event sent to the function as is (malformed events). */
   readonly event?: string;
+  /** Files `${marker}-1` .. `-4` the input's smuggled code would create if it ran: none may exist afterwards. */
+  readonly marker?: string;
+}
+
+/**
+ * A key a tool copying the library to a disk (aws s3 sync, rclone) would resolve outside the
+ * folder it names: a `.` or `..` segment, an empty segment, a leading `/`, or a NUL (which ends a
+ * file name in C).
+ */
+export function isUnsafeKey(key: string): boolean {
+  return key.startsWith('/') || key.split('/').some((segment) => segment === '.' || segment === '..' || segment === '') || key.includes('\0');
 }
 
 export interface HostileResult {
@@ -62,6 +77,10 @@ export interface HostileReport {
   readonly timeouts: number;
   /** Worker processes created: 1 means the same process took every event. */
   readonly workers: number;
+  /** Marker files that code smuggled in a file would have created: must stay empty. */
+  readonly markersCreated: readonly string[];
+  /** Library keys with a `.` or `..` segment, an empty segment, a leading `/` or a NUL. */
+  readonly unsafeLandings: readonly string[];
 }
 
 const MiB = 1024 * 1024;
@@ -97,6 +116,21 @@ export function damagedCorpusCases(): HostileCase[] {
     .map((row) => ({ name: `corpus ${row['path']} [${row['tags']}]`, key: `corpus/${path.basename(row['path']!)}`, file: path.join(corpus, row['path']!) }));
 }
 
+/**
+ * The function's default exiftool timeout (`EXIFTOOL_TIMEOUT_MS`, packages/organizer/src/settings/configuration.ts).
+ * The suite runs exiftool with 5 s so slow inputs finish quickly; the deflate bomb runs again with this one,
+ * because how much memory exiftool takes depends on how long it may inflate.
+ */
+export const PRODUCTION_EXIFTOOL_TIMEOUT_MS = 20_000;
+
+/** Where the DjVu cases' perl payloads would write: `${PERL_MARKER}-<extension>-<n>`. */
+export const PERL_MARKER = path.join(tmpdir(), `po-perl-payload-${process.pid}`);
+
+/** An ObjectCreated:Put event for `key` in the uploads bucket, encoded as S3 encodes keys. */
+function eventFor(key: string): string {
+  return JSON.stringify({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' }, object: { key: encodeEventKey(key), size: 100 } } }] });
+}
+
 /** The generated traps (the 6 GB object is separate: see `makeSparseCase`). */
 export function generatedCases(): HostileCase[] {
   return [
@@ -109,6 +143,25 @@ export function generatedCases(): HostileCase[] {
     { name: '0-byte file', key: 'traps/empty.jpg', body: Buffer.alloc(0) },
     { name: 'key of 1,024 bytes', key: longKey(), body: makeDatedJpeg({ captureDate: DATE, nonce: 'long key' }) },
     { name: 'key with every awkward character', key: `keys/${AWKWARD_NAME}`, body: makeDatedJpeg({ captureDate: DATE, nonce: 'awkward key' }) },
+    ...[
+      { extension: 'djvu', label: 'a DjVu' },
+      { extension: 'jpg', label: 'a DjVu named .jpg' },
+    ].map(({ extension, label }) => ({
+      name: `${label} whose ANTa annotations carry perl code (CVE-2021-22204 forms)`,
+      key: `traps/annotations.${extension}`,
+      body: makeDjvuWithAnnotation(perlPayloads(`${PERL_MARKER}-${extension}`).join('\n')),
+      marker: `${PERL_MARKER}-${extension}`,
+    })),
+    { name: 'PNG deflate bomb: one zTXt of 1 MB inflating to 1 GiB', key: 'traps/deflate-bomb.png', body: makeDeflateBombPng() },
+    ...makeLyingLengthFiles(DATE).map(({ name, extension, body }, index) => ({ name, key: `traps/lying-length-${index}.${extension}`, body })),
+    // `.` and `..` as whole key segments: the copy must still land inside its date folder.
+    { name: "key '..'", key: '..', body: makeDatedJpeg({ captureDate: DATE, nonce: 'dot dot' }) },
+    { name: "key 'photos/..'", key: 'photos/..', body: makeDatedJpeg({ captureDate: DATE, nonce: 'photos dot dot' }) },
+    { name: "key 'photos/.'", key: 'photos/.', body: makeDatedJpeg({ captureDate: DATE, nonce: 'photos dot' }) },
+    // The local server stores keys as file paths: it resolves `a/../b` and cannot hold a NUL, so these
+    // two reach the function as S3 would deliver them (events) for objects the server does not have.
+    { name: "event for key 'x/../../escape.jpg'", event: eventFor('x/../../escape.jpg') },
+    { name: 'event for a key with a NUL', event: eventFor('nul\u0000byte.jpg') },
     { name: 'malformed event: not S3 at all', event: JSON.stringify({ hello: 'world' }) },
     { name: 'malformed event: record without a key', event: JSON.stringify({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' } } }] }) },
     { name: 'malformed event: badly encoded key', event: JSON.stringify({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' }, object: { key: '%E0%A4%A' } } }] }) },
@@ -211,9 +264,19 @@ export async function runHostile(options: HostileOptions): Promise<HostileReport
           outcome = 'rejected';
           detail = `malformed event: ${result.reason ?? ''}`;
         } else {
+          // An event naming a key: whatever the function logged for it; else the records it skipped.
+          const logged = [...outcomesBySource(entries).values()][0];
           const skipped = entries.filter((entry) => entry.message === 'record skipped');
-          outcome = skipped.length > 0 ? 'rejected' : 'none';
-          detail = skipped.map((entry) => String(entry['reason'])).join('; ');
+          if (logged?.kind === 'organized') {
+            outcome = logged.undated ? 'undated' : 'organized';
+            detail = logged.target;
+          } else if (logged?.kind === 'skipped') {
+            outcome = 'rejected';
+            detail = `${logged.reason}${logged.detail ? `: ${logged.detail}` : ''}`;
+          } else {
+            outcome = skipped.length > 0 ? 'rejected' : 'none';
+            detail = skipped.map((entry) => String(entry['reason'])).join('; ');
+          }
         }
       } else {
         const logged = outcomesBySource(entries).get(`s3://uploads/${item.key}`);
@@ -238,6 +301,8 @@ export async function runHostile(options: HostileOptions): Promise<HostileReport
       crashes: pipeline.runtime.stats.crashes,
       timeouts: pipeline.runtime.stats.timeouts,
       workers: pipeline.runtime.workers.length,
+      markersCreated: options.cases.flatMap((item) => (item.marker ? [1, 2, 3, 4].map((n) => `${item.marker}-${n}`) : [])).filter((file) => existsSync(file)),
+      unsafeLandings: (await listKeys(client, 'library')).filter(isUnsafeKey).map((key) => JSON.stringify(key)),
     };
   } finally {
     logs.stop();

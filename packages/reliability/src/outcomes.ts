@@ -73,11 +73,23 @@ export async function listKeys(client: S3Client, bucket: string, prefix?: string
   return keys.sort();
 }
 
+/** A read for the verdict that takes longer than this names its key instead of hanging the run. */
+const VERDICT_READ_TIMEOUT_MS = 120_000;
+
 export async function md5Of(client: S3Client, bucket: string, key: string): Promise<string> {
-  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const hash = createHash('md5');
-  for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
-  return hash.digest('hex');
+  const signal = AbortSignal.timeout(VERDICT_READ_TIMEOUT_MS);
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const hash = createHash('md5');
+    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      signal.throwIfAborted();
+    }
+    return hash.digest('hex');
+  } catch (error) {
+    if (signal.aborted) throw new Error(`reading s3://${bucket}/${key} for the verdict took over ${VERDICT_READ_TIMEOUT_MS} ms`, { cause: error });
+    throw error;
+  }
 }
 
 export interface DestinationObject {
@@ -100,14 +112,20 @@ export async function inventoryDestination(client: S3Client, bucket: string): Pr
   }, { concurrency: 8 });
 }
 
-/** Watches the destination bucket's ObjectCreated events: a key created twice was overwritten. */
+/**
+ * Watches the destination bucket's ObjectCreated events: a key created twice was overwritten.
+ * Keeps each creation's eTag too (an md5 of the bytes for a single-part write), so a rewrite with
+ * the same bytes can be told from one with other bytes.
+ */
 export function countCreations(s3: { onObjectCreated(listener: (event: import('aws-lambda').S3Event) => void): () => void }, bucket: string) {
   const creations = new Map<string, number>();
+  const eTags = new Map<string, string[]>();
   const stop = s3.onObjectCreated((event) => {
     const record = event.Records[0];
     if (!record || record.s3.bucket.name !== bucket) return;
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     creations.set(key, (creations.get(key) ?? 0) + 1);
+    eTags.set(key, [...(eTags.get(key) ?? []), String(record.s3.object.eTag ?? '').replace(/"/g, '')]);
   });
-  return { creations, stop };
+  return { creations, eTags, stop };
 }

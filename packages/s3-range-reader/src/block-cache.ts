@@ -14,6 +14,11 @@ export class BlockCache {
     return block;
   }
 
+  /** Whether the block is cached, without touching its recency. */
+  has(index: number): boolean {
+    return this.blocks.has(index);
+  }
+
   set(index: number, block: Uint8Array): void {
     if (this.capacity === 0) return;
     this.blocks.delete(index);

@@ -2,6 +2,7 @@ import {
   AccessDeniedError,
   ObjectChangedError,
   ObjectNotFoundError,
+  ObjectSupersededError,
   RangeNotSatisfiableError,
   RequestFailedError,
   S3RangeReaderError,
@@ -119,7 +120,7 @@ export function classifyError(error: unknown, facts: RequestFacts, pinned: strin
   const kind = s3ErrorKind(error);
   switch (kind) {
     case 'precondition-failed':
-      return new ObjectChangedError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
+      return new ObjectSupersededError({ ...withStatus, expected: pinned, actual: undefined }, { cause: error });
     case 'not-found':
       return new ObjectNotFoundError(withStatus, { cause: error });
     case 'access-denied':

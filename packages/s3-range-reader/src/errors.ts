@@ -51,6 +51,16 @@ export class ObjectChangedError extends S3RangeReaderError {
   }
 }
 
+/**
+ * 412 Precondition Failed to the reader's `If-Match`: the key now holds another version than the
+ * pinned ETag (a newer upload superseded it, or it was overwritten between two reads). For an
+ * event-driven reader this is "superseded by a newer upload": that upload has its own event.
+ * A subclass of {@link ObjectChangedError}, so code that catches that one still does.
+ */
+export class ObjectSupersededError extends ObjectChangedError {
+  override name = 'ObjectSupersededError';
+}
+
 /** 404: no such bucket, key or version. Not retried. */
 export class ObjectNotFoundError extends S3RangeReaderError {
   override name = 'ObjectNotFoundError';

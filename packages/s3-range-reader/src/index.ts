@@ -1,11 +1,13 @@
 export { createRangeReader } from './range-reader.js';
-export type { ChunksOptions, PrefetchOptions, RangeReader, ReadOptions } from './range-reader.js';
+export type { ByteRange, ChunksOptions, PrefetchOptions, RangeReader, ReadOptions } from './range-reader.js';
+export type { ObjectFacts } from './object-facts.js';
 export type { RangeReaderOptions } from './options.js';
 export type { ReaderStats } from './stats.js';
 export {
   AccessDeniedError,
   ObjectChangedError,
   ObjectNotFoundError,
+  ObjectSupersededError,
   RangeNotSatisfiableError,
   RequestFailedError,
   S3RangeReaderError,

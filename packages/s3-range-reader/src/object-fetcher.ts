@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import pRetry from 'p-retry';
 import { classifyError, TransientFault } from './classify-error.js';
 import { ObjectChangedError, RangeNotSatisfiableError, RequestFailedError, type RequestFacts } from './errors.js';
+import { objectFacts, type ObjectFacts } from './object-facts.js';
 import type { NormalizedOptions } from './options.js';
 import type { MutableStats } from './stats.js';
 
@@ -46,6 +47,8 @@ export class ObjectFetcher {
   etag: string | undefined;
   versionId: string | undefined;
   size: number | undefined;
+  /** Headers of the first response that told the size (normally the first ranged GET). */
+  facts: ObjectFacts | undefined;
 
   constructor(
     private readonly options: NormalizedOptions,
@@ -95,6 +98,7 @@ export class ObjectFetcher {
               throw new RequestFailedError('The server ignored the Range header', { ...facts, statusCode: output.$metadata.httpStatusCode, retryable: false, code: 'RangeIgnored' });
             }
             this.pin(output.ETag, output.VersionId, total, facts);
+            if (total !== undefined && this.facts === undefined) this.facts = objectFacts(output, total);
             if (total !== undefined) limit = Math.min(limit, total);
             if (body === undefined) throw new TransientFault('response without a body', 'NoBody');
             for await (const piece of body) {
@@ -127,6 +131,23 @@ export class ObjectFetcher {
   /** The object's size from a HEAD (pinning the version too); only used when no GET could tell it. */
   async learnSize(signal: AbortSignal | undefined): Promise<number> {
     if (this.size !== undefined) return this.size;
+    await this.head(signal);
+    if (this.size === undefined) {
+      throw new RequestFailedError('HEAD response carried no Content-Length', { bucket: this.options.bucket, key: this.options.key, range: undefined, attempt: 1, retryable: false, code: 'NoContentLength' });
+    }
+    return this.size;
+  }
+
+  /** The object's facts from a HEAD; only used when no GET told them (a 0-byte object answers 416). */
+  async learnFacts(signal: AbortSignal | undefined): Promise<ObjectFacts> {
+    if (this.facts === undefined) await this.head(signal);
+    if (this.facts === undefined) {
+      throw new RequestFailedError('HEAD response carried no Content-Length', { bucket: this.options.bucket, key: this.options.key, range: undefined, attempt: 1, retryable: false, code: 'NoContentLength' });
+    }
+    return this.facts;
+  }
+
+  private async head(signal: AbortSignal | undefined): Promise<void> {
     await this.withRetry(
       () => undefined,
       signal,
@@ -135,12 +156,9 @@ export class ObjectFetcher {
           const command = singleAttempt(new HeadObjectCommand(this.target()));
           const output = await this.options.client.send(command, { abortSignal: attemptSignal });
           this.pin(output.ETag, output.VersionId, output.ContentLength, facts);
+          if (output.ContentLength !== undefined && this.facts === undefined) this.facts = objectFacts(output, output.ContentLength);
         }),
     );
-    if (this.size === undefined) {
-      throw new RequestFailedError('HEAD response carried no Content-Length', { bucket: this.options.bucket, key: this.options.key, range: undefined, attempt: 1, retryable: false, code: 'NoContentLength' });
-    }
-    return this.size;
   }
 
   private target() {

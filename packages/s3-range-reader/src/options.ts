@@ -14,6 +14,12 @@ export interface RangeReaderOptions {
   readonly size?: number | undefined;
   /** Size of the aligned blocks `read()` fetches and caches. @default 65536 */
   readonly blockSize?: number | undefined;
+  /**
+   * A `read()` miss that ends at most this many bytes before the object's end fetches to the end in
+   * the same GET (parsers that read near the end come back for the rest). Needs a known size. 0 turns it off.
+   * @default 262144 (256 KiB)
+   */
+  readonly readToEndWithin?: number | undefined;
   /** How many blocks the random-access cache keeps (least recently used goes first). @default 128 */
   readonly maxCachedBlocks?: number | undefined;
   /** First chunk of `chunks()`; later chunks double up to `maxChunkSize`. @default 65536 */
@@ -40,6 +46,7 @@ export interface NormalizedOptions {
   readonly etag: string | undefined;
   readonly size: number | undefined;
   readonly blockSize: number;
+  readonly readToEndWithin: number;
   readonly maxCachedBlocks: number;
   readonly firstChunkSize: number;
   readonly maxChunkSize: number;
@@ -101,6 +108,7 @@ export function normalizeOptions(options: RangeReaderOptions): NormalizedOptions
     etag: etag === undefined || etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`,
     size: options.size === undefined ? undefined : integer('size', options.size, 0, 0),
     blockSize: integer('blockSize', options.blockSize, 64 * 1024, 1),
+    readToEndWithin: integer('readToEndWithin', options.readToEndWithin, 256 * 1024, 0),
     maxCachedBlocks: integer('maxCachedBlocks', options.maxCachedBlocks, 128, 0),
     firstChunkSize,
     maxChunkSize,

@@ -1,4 +1,5 @@
 import { BlockCache } from './block-cache.js';
+import type { ObjectFacts } from './object-facts.js';
 import { EMPTY, ObjectFetcher } from './object-fetcher.js';
 import { normalizeOptions, type NormalizedOptions, type RangeReaderOptions } from './options.js';
 import { emptyStats, type MutableStats, type ReaderStats } from './stats.js';
@@ -19,12 +20,20 @@ export interface ChunksOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Options of {@link RangeReader.prefetch}. */
+/** A byte range: `length` bytes from `offset`. */
+export interface ByteRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Options of {@link RangeReader.prefetch}. All ranges are requested at once (one GET per run of missing blocks). */
 export interface PrefetchOptions {
   /** Bytes from the start of the object to load into the block cache. @default 0 */
   readonly head?: number | undefined;
-  /** Bytes from the end of the object (e.g. a trailing MP4 `moov`). @default 0 */
+  /** Bytes from the end of the object (e.g. a trailing MP4 `moov`). Needs the size: known from the `size` option, or waits for the head's response. @default 0 */
   readonly tail?: number | undefined;
+  /** More ranges to load (e.g. up to a JPEG's image data found by walking its segments). @default [] */
+  readonly ranges?: readonly ByteRange[] | undefined;
 }
 
 /** Reads one version of one S3 object by byte ranges. Safe to use concurrently. */
@@ -35,8 +44,19 @@ export interface RangeReader {
   size(options?: ReadOptions): Promise<number>;
   /** Sequential chunks that start at `firstChunkSize` and double up to `maxChunkSize`; one chunk prefetched. */
   chunks(options?: ChunksOptions): AsyncIterable<Uint8Array>;
-  /** Loads head and/or tail blocks into the cache. Never rejects for fetch failures: the read that needs the bytes reports them. */
+  /**
+   * Loads head, tail and other ranges into the cache, concurrently, before anyone asks (the way to
+   * turn a parser's sequential misses into parallel GETs). Never rejects for fetch failures: the
+   * read that needs the bytes reports them.
+   */
   prefetch(options: PrefetchOptions): Promise<void>;
+  /**
+   * What S3 said about the object in the first response: size, ETag, VersionId, LastModified,
+   * ContentType, user metadata, storage class, encryption. Fetches block 0 if nothing was fetched
+   * yet (a HEAD only for a 0-byte object, whose ranged GET answers 416).
+   * @throws {ObjectSupersededError} the `etag` option no longer matches (412); the errors of {@link read}.
+   */
+  facts(options?: ReadOptions): Promise<ObjectFacts>;
   /** Snapshot of what the reader has cost so far. */
   readonly stats: ReaderStats;
   /** ETag pinned by the first response (quoted, as S3 sends it), or the `etag` option. */
@@ -128,25 +148,33 @@ class S3RangeReader implements RangeReader {
     return { [Symbol.asyncIterator]: () => this.iterateChunks(start, end, options.signal)[Symbol.asyncIterator]() };
   }
 
+  async facts(options: ReadOptions = {}): Promise<ObjectFacts> {
+    if (this.fetcher.facts !== undefined) return this.fetcher.facts;
+    await this.loadBlocks(0, 1, options.signal);
+    return this.fetcher.facts ?? (await this.fetcher.learnFacts(options.signal ?? this.settings.signal));
+  }
+
   async prefetch(options: PrefetchOptions): Promise<void> {
     const head = options.head === undefined ? 0 : checkInteger('head', options.head);
     const tail = options.tail === undefined ? 0 : checkInteger('tail', options.tail);
-    try {
-      const loads: Promise<unknown>[] = [];
-      if (head > 0) {
-        const loading = this.loadBlocks(0, head, undefined);
-        // Without a size the head's response is what tells where the tail starts.
-        if (this.fetcher.size === undefined) await loading;
-        else loads.push(loading);
-      }
-      if (tail > 0) {
+    const ranges = (options.ranges ?? []).map((range, index) => ({
+      offset: checkInteger(`ranges[${index}].offset`, range?.offset),
+      length: checkInteger(`ranges[${index}].length`, range?.length),
+    }));
+    const quiet = (loading: Promise<unknown>): Promise<unknown> => loading.catch(noop);
+    // Documented: a failed prefetch only leaves blocks uncached; the read that needs them reports the error.
+    const loads: Promise<unknown>[] = [];
+    if (head > 0) loads.push(quiet(this.loadBlocks(0, head, undefined)));
+    for (const range of ranges) if (range.length > 0) loads.push(quiet(this.loadBlocks(range.offset, range.offset + range.length, undefined)));
+    if (tail > 0) {
+      // Without a size, the first response (the head's, or block 0's) is what tells where the tail starts.
+      const tailLoad = async () => {
         const size = await this.size();
-        loads.push(this.loadBlocks(Math.max(0, size - tail), size, undefined));
-      }
-      await Promise.all(loads);
-    } catch {
-      // Documented: a failed prefetch only leaves blocks uncached; the read that needs them reports the error.
+        await this.loadBlocks(Math.max(0, size - tail), size, undefined);
+      };
+      loads.push(quiet(tailLoad()));
     }
+    await Promise.all(loads);
   }
 
   private async *iterateChunks(start: number, end: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
@@ -190,9 +218,9 @@ class S3RangeReader implements RangeReader {
     const parts: Promise<Uint8Array>[] = [];
     const joined = new Set<PendingRun>();
     let missingFrom: number | undefined;
-    const flush = (upTo: number) => {
+    const flush = (upTo: number, fetchUpTo = upTo) => {
       if (missingFrom === undefined) return;
-      const run = this.startRun(missingFrom, upTo);
+      const run = this.startRun(missingFrom, fetchUpTo);
       for (let index = missingFrom; index < upTo; index++) parts.push(this.inflight.get(index)!.block);
       joined.add(run);
       missingFrom = undefined;
@@ -211,7 +239,7 @@ class S3RangeReader implements RangeReader {
         joined.add(pending!.run);
       }
     }
-    flush(lastBlock + 1);
+    flush(lastBlock + 1, this.readToEnd(lastBlock + 1));
     for (const run of joined) run.waiters++;
     const leave = (reason?: unknown) => {
       for (const run of joined) {
@@ -247,6 +275,21 @@ class S3RangeReader implements RangeReader {
         },
       );
     });
+  }
+
+  /**
+   * Where a miss ending before block `endBlock` should stop fetching: at the object's end when that
+   * is at most `readToEndWithin` bytes further and nothing there is cached or in flight (a parser
+   * that reads near the end comes back for the rest: MP4 `moov`, TIFF/RAW trailers), else `endBlock`.
+   */
+  private readToEnd(endBlock: number): number {
+    const size = this.fetcher.size;
+    const blockSize = this.settings.blockSize;
+    if (size === undefined || size - endBlock * blockSize > this.settings.readToEndWithin) return endBlock;
+    const lastBlock = Math.ceil(size / blockSize);
+    let upTo = endBlock;
+    while (upTo < lastBlock && !this.cache.has(upTo) && !this.inflight.has(upTo)) upTo++;
+    return upTo;
   }
 
   /** One ranged GET for blocks `[firstBlock, endBlock)`; each block is shared with concurrent readers and cached. */

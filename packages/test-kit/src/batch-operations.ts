@@ -26,20 +26,42 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
 import pMap from 'p-map';
 import type { LambdaRuntime } from './lambda-runtime.js';
 
-/** One manifest row: the bucket, the decoded key and the version, if any. */
+/**
+ * One manifest row: the bucket, the decoded key and the version, if any.
+ *
+ * @example
+ * ```ts
+ * const entry: BatchManifestEntry = { bucket: 'photos', key: '2019/IMG 1.jpg' };
+ * ```
+ */
 export interface BatchManifestEntry {
   readonly bucket: string;
   readonly key: string;
   readonly versionId?: string;
 }
 
-/** A task's result code, as the function answers it (plus the stand-in's own for function errors). */
+/**
+ * A task's result code, as the function answers it (`PermanentFailure` too for a function error).
+ *
+ * @example
+ * ```ts
+ * if (outcome.resultCode === 'TemporaryFailure') retry();
+ * ```
+ */
 export type BatchResultCode = 'Succeeded' | 'TemporaryFailure' | 'PermanentFailure';
 
-/** How one task ended. */
+/**
+ * How one task ended: the object, `succeeded`/`failed`, the last result code and message, attempts.
+ *
+ * @example
+ * ```ts
+ * const failed = job.tasks.filter((task) => task.status === 'failed').map((task) => task.key);
+ * ```
+ */
 export interface BatchTaskOutcome extends BatchManifestEntry {
   readonly taskId: string;
   readonly status: 'succeeded' | 'failed';
@@ -51,7 +73,14 @@ export interface BatchTaskOutcome extends BatchManifestEntry {
   readonly attempts: number;
 }
 
-/** Where and what the completion report holds. */
+/**
+ * Where and what the completion report holds.
+ *
+ * @example
+ * ```ts
+ * const report: BatchReportOptions = { bucket: 'reports', prefix: 'backfill', scope: 'FailedTasksOnly' };
+ * ```
+ */
 export interface BatchReportOptions {
   readonly bucket: string;
   /** Key prefix; the report goes under `<prefix>/job-<id>/`. @default '' */
@@ -60,7 +89,14 @@ export interface BatchReportOptions {
   readonly scope?: 'AllTasks' | 'FailedTasksOnly';
 }
 
-/** A job for {@link runBatchOperationsJob}. Delays in milliseconds. */
+/**
+ * A job for {@link runBatchOperationsJob}. Delays in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: BatchOperationsJobOptions = { runtime, s3: client, manifest: { bucket: 'manifests', key: 'job.csv' } };
+ * ```
+ */
 export interface BatchOperationsJobOptions {
   /** The function (a local Lambda runtime). */
   readonly runtime: LambdaRuntime;
@@ -84,7 +120,14 @@ export interface BatchOperationsJobOptions {
   readonly onAttempt?: (entry: BatchManifestEntry, resultCode: BatchResultCode, attempt: number) => void;
 }
 
-/** What the job did. */
+/**
+ * What the job did: counts, every task, and where the report's manifest.json is.
+ *
+ * @example
+ * ```ts
+ * const { succeeded, failed, reportManifestKey } = await runBatchOperationsJob(options);
+ * ```
+ */
 export interface BatchOperationsJobResult {
   readonly jobId: string;
   readonly total: number;
@@ -110,34 +153,43 @@ export class BatchOperationsError extends Error {
   }
 }
 
-/** The report's CSV columns, in AWS's order. */
+/**
+ * The report's CSV columns, in AWS's order (its `manifest.json`'s `ReportSchema`).
+ *
+ * @example
+ * ```ts
+ * BATCH_REPORT_SCHEMA.split(', ')[3]; // 'TaskStatus'
+ * ```
+ */
 export const BATCH_REPORT_SCHEMA = 'Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage';
 
 /**
  * Parses a CSV manifest: `bucket,key[,versionId]` a line, keys URL-encoded (`+` not special).
  *
- * @throws {BatchOperationsError} naming the line for a row without bucket or key, or with bad encoding
+ * @throws {BatchOperationsError} naming the row for a row without bucket or key, or with bad encoding
  * @example
  * ```ts
  * parseBatchManifest('photos,2019%2FIMG%201.jpg\n'); // [{ bucket: 'photos', key: '2019/IMG 1.jpg' }]
  * ```
  */
 export function parseBatchManifest(csv: string): BatchManifestEntry[] {
-  return csv
-    .split(/\r?\n/)
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line.length > 0)
-    .map(({ line, number }) => {
-      const [bucket, encodedKey, versionId] = line.split(',');
-      if (!bucket || !encodedKey) throw new BatchOperationsError(`manifest line ${number}: expected "bucket,key[,versionId]", got ${JSON.stringify(line)}`);
-      let key: string;
-      try {
-        key = decodeURIComponent(encodedKey);
-      } catch (error) {
-        throw new BatchOperationsError(`manifest line ${number}: key is not URL-encoded: ${encodedKey}`, { cause: error });
-      }
-      return { bucket, key, ...(versionId ? { versionId } : {}) };
-    });
+  let rows: string[][];
+  try {
+    rows = parse(csv, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (error) {
+    throw new BatchOperationsError(`the manifest is not CSV: ${(error as Error).message}`, { cause: error });
+  }
+  return rows.map(([bucket, encodedKey, versionId], index) => {
+    const number = index + 1;
+    if (!bucket || !encodedKey) throw new BatchOperationsError(`manifest row ${number}: expected "bucket,key[,versionId]", got ${JSON.stringify(rows[index])}`);
+    let key: string;
+    try {
+      key = decodeURIComponent(encodedKey);
+    } catch (error) {
+      throw new BatchOperationsError(`manifest row ${number}: key is not URL-encoded: ${encodedKey}`, { cause: error });
+    }
+    return { bucket, key, ...(versionId ? { versionId } : {}) };
+  });
 }
 
 /**

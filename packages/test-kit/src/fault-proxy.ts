@@ -34,6 +34,12 @@ export interface FaultProxyOptions {
   readonly faults?: FaultPlan;
   /** Which requests may get a fault (all are forwarded and logged). @default every request */
   readonly filter?: (request: { method: string; path: string; headers: IncomingMessage['headers'] }) => boolean;
+  /**
+   * Picks one request's fate instead of the fault plan: a fault, `'pass'` (forward untouched), or
+   * nothing (the plan and `filter` decide). For faults by request kind or on chosen SDK attempts.
+   * @default none
+   */
+  readonly chooseFault?: (request: { readonly method: string; readonly path: string; readonly headers: IncomingMessage['headers'] }) => FaultKind | 'pass' | undefined;
   /** Delay before the response headers of every request (simulated first-byte latency). @default 0 */
   readonly firstByteLatencyMs?: number;
   /** Pace each response body to this rate (per request, hence per connection). @default unlimited */
@@ -146,8 +152,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const method = incoming.method ?? 'GET';
     const path = incoming.url ?? '/';
     methodCounts[method] = (methodCounts[method] ?? 0) + 1;
-    const eligible = options.filter ? options.filter({ method, path, headers: incoming.headers }) : true;
-    const fault = eligible ? pickFault() : undefined;
+    const chosen = options.chooseFault?.({ method, path, headers: incoming.headers });
+    const eligible = chosen === undefined && (options.filter ? options.filter({ method, path, headers: incoming.headers }) : true);
+    const fault = chosen === 'pass' ? undefined : (chosen ?? (eligible ? pickFault() : undefined));
     if (fault) faultCounts[fault]++;
     requests.push({
       method,

@@ -11,11 +11,11 @@
  * RSS is measured, not enforced).
  *
  * The parts: `runtime-api-server.ts` (the HTTP API a worker polls), `worker-process.ts` (the
- * process and its environment), `process-tree.ts` (RSS and kills), and here the pool: the queue,
- * delivery, timeouts, crashes and the platform's START/END/REPORT lines.
+ * process and its environment), `process-tree.ts` (RSS and kills), `runtime-log.ts` (the log and
+ * the platform's START/END/REPORT lines), and here the pool: the queue, delivery, timeouts, crashes.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaRuntimeStoppedError } from './lambda-runtime-errors.js';
@@ -29,7 +29,8 @@ import type {
   LambdaRuntimeOptions,
 } from './lambda-runtime-types.js';
 import { killProcessTree, processTable, treeResidentBytes, waitUntilGone } from './process-tree.js';
-import { closeRuntimeApiServer, createRuntimeApiServer } from './runtime-api-server.js';
+import { closeRuntimeApiServer, createRuntimeApiServer, sendInvocation } from './runtime-api-server.js';
+import { endLine, logStreamName, reportLine, RuntimeLog, startLine } from './runtime-log.js';
 import { spawnWorkerProcess } from './worker-process.js';
 
 export { LambdaRuntimeError, LambdaRuntimeStoppedError } from './lambda-runtime-errors.js';
@@ -46,7 +47,6 @@ interface Invocation {
   readonly logs: string[];
   readonly resolve: (result: LambdaInvocationResult) => void;
   readonly reject: (error: Error) => void;
-  worker?: Worker;
   startedAt?: number;
   coldStart?: boolean;
   maxRssBytes: number;
@@ -89,20 +89,14 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
   const queue: Invocation[] = [];
   const workers: Worker[] = [];
   const recentInvocations = new Map<string, Invocation>();
-  const logs: LambdaLogLine[] = [];
-  const logListeners = new Set<(line: LambdaLogLine) => void>();
+  const log = new RuntimeLog(settings.maxLogLines);
   const stats = { invocations: 0, coldStarts: 0, timeouts: 0, crashes: 0, initErrors: 0 };
   let stopped = false;
   let nextWorkerId = 1;
   /** Every process a kill was sent to; stop() waits until they are gone. */
   const killedProcesses: number[] = [];
-  const logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
-
-  const emit = (entry: LambdaLogLine) => {
-    logs.push(entry);
-    if (logs.length > settings.maxLogLines) logs.splice(0, logs.length - settings.maxLogLines);
-    for (const listener of logListeners) listener(entry);
-  };
+  const logStream = logStreamName();
+  const emit = (entry: LambdaLogLine) => log.emit(entry);
   const platformLine = (worker: Worker, invocation: Invocation, line: string) => {
     invocation.logs.push(line);
     emit({ workerId: worker.id, stream: 'platform', line, requestId: invocation.requestId });
@@ -137,7 +131,6 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     worker.parkedNext = undefined;
     worker.state = 'busy';
     worker.current = invocation;
-    invocation.worker = worker;
     invocation.coldStart = worker.invocations === 0;
     worker.invocations += 1;
     stats.invocations += 1;
@@ -145,17 +138,9 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     invocation.startedAt = performance.now();
     recentInvocations.set(invocation.requestId, invocation);
     const deadline = Date.now() + invocation.timeoutMs;
-    platformLine(worker, invocation, `START RequestId: ${invocation.requestId} Version: $LATEST`);
+    platformLine(worker, invocation, startLine(invocation.requestId));
     invocation.timer = setTimeout(() => onTimeout(worker, invocation), invocation.timeoutMs);
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(deadline),
-      'Lambda-Runtime-Invoked-Function-Arn': functionArn,
-      'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
-    };
-    if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
-    response.writeHead(200, headers).end(invocation.payload);
+    sendInvocation(response, { ...invocation, deadlineMs: deadline, functionArn });
   }
 
   function finish(worker: Worker | undefined, invocation: Invocation, outcome: { payload: string; error?: LambdaFunctionError }) {
@@ -166,12 +151,17 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     if (worker) {
       sampleRss([worker]);
       if (worker.current === invocation) worker.current = undefined;
-      const initPart = invocation.coldStart && worker.initDurationMs !== undefined ? `\tInit Duration: ${worker.initDurationMs.toFixed(2)} ms` : '';
-      platformLine(worker, invocation, `END RequestId: ${invocation.requestId}`);
+      platformLine(worker, invocation, endLine(invocation.requestId));
       platformLine(
         worker,
         invocation,
-        `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\tMemory Size: ${settings.memorySizeMb} MB\tMax Memory Used: ${Math.round(invocation.maxRssBytes / 1048576)} MB${initPart}`,
+        reportLine({
+          requestId: invocation.requestId,
+          durationMs,
+          memorySizeMb: settings.memorySizeMb,
+          maxRssBytes: invocation.maxRssBytes,
+          ...(invocation.coldStart && worker.initDurationMs !== undefined ? { initDurationMs: worker.initDurationMs } : {}),
+        }),
       );
     }
     let result: unknown;
@@ -363,12 +353,9 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     invoke: (event, invokeOptions) => invokePayload(event === undefined ? '{}' : JSON.stringify(event), invokeOptions),
     invokePayload,
     get logs() {
-      return logs;
+      return log.lines;
     },
-    onLog(listener) {
-      logListeners.add(listener);
-      return () => logListeners.delete(listener);
-    },
+    onLog: (listener) => log.onLog(listener),
     get stats() {
       return { ...stats };
     },
@@ -398,7 +385,7 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
       }
       await Promise.all(workers.map((worker) => worker.exited));
       await waitUntilGone(killedProcesses);
-      logListeners.clear();
+      log.clearListeners();
     },
   };
 }

@@ -11,7 +11,14 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** One live process: its id, its parent's and its process group's. */
+/**
+ * One live process: its id, its parent's and its process group's.
+ *
+ * @example
+ * ```ts
+ * const children = processTable().filter((entry: ProcessEntry) => entry.parent === process.pid);
+ * ```
+ */
 export interface ProcessEntry {
   readonly pid: number;
   readonly parent: number;

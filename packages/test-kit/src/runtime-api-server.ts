@@ -4,6 +4,7 @@
  * `POST invocation/{id}/response|error`, `POST init/error`. The server only parses and routes;
  * what an answer means is the caller's.
  */
+import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { LambdaFunctionError } from './lambda-runtime-types.js';
 
@@ -26,6 +27,26 @@ export interface RuntimeApiHandlers {
 export function createRuntimeApiServer(handlers: RuntimeApiHandlers): Server {
   // No request timeout: a worker waits on `/next` for as long as no invocation comes.
   return createServer({ requestTimeout: 0 }, (request, response) => route(handlers, request, response));
+}
+
+/**
+ * Answers a parked `GET invocation/next` with an invocation: the event as the body, and the
+ * headers the runtime client reads (request id, deadline in epoch ms, function ARN, X-Ray trace
+ * id, client context).
+ */
+export function sendInvocation(
+  response: ServerResponse,
+  invocation: { readonly requestId: string; readonly payload: string; readonly deadlineMs: number; readonly functionArn: string; readonly clientContext?: string | undefined },
+): void {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+    'Lambda-Runtime-Deadline-Ms': String(invocation.deadlineMs),
+    'Lambda-Runtime-Invoked-Function-Arn': invocation.functionArn,
+    'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
+  };
+  if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
+  response.writeHead(200, headers).end(invocation.payload);
 }
 
 /** Closes the server and drops its connections (a parked `/next` included). */

@@ -24,13 +24,21 @@ import {
   type BatchOperationsJobResult,
   type BatchResultCode,
   batchManifestLine,
+  parseBatchManifest,
   runBatchOperationsJob,
 } from './batch-operations.js';
 import { functionNameOf } from './lambda-invoke-endpoint.js';
 import type { LambdaRuntime } from './lambda-runtime.js';
 import { LOCAL_S3_CREDENTIALS } from './local-s3.js';
 
-/** One request as the stand-in received it. */
+/**
+ * One request as the stand-in received it (the XML body also parsed).
+ *
+ * @example
+ * ```ts
+ * const create = control.requests.find((request) => request.method === 'POST');
+ * ```
+ */
 export interface S3ControlRequest {
   readonly method: string;
   readonly path: string;
@@ -63,7 +71,14 @@ export interface S3ControlEndpointOptions {
   readonly onAttempt?: (entry: BatchManifestEntry, resultCode: BatchResultCode, attempt: number) => void;
 }
 
-/** A job the stand-in knows. */
+/**
+ * A job the stand-in knows: its state and task counts, and the runner's result once complete.
+ *
+ * @example
+ * ```ts
+ * const job = control.jobs.get(jobId); // { status: 'Complete', succeeded: 2, failed: 0, ... }
+ * ```
+ */
 export interface S3ControlJob {
   readonly jobId: string;
   readonly status: 'Active' | 'Complete' | 'Failed' | 'Suspended';
@@ -71,6 +86,8 @@ export interface S3ControlJob {
   readonly succeeded: number;
   readonly failed: number;
   readonly failureReason?: string;
+  /** Seconds the job has been (or was) active: DescribeJob's `Timers.ElapsedTimeInActiveSeconds`. */
+  readonly elapsedSeconds: number;
   readonly result?: BatchOperationsJobResult;
 }
 
@@ -141,7 +158,7 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
       }
       const jobId = randomUUID();
       const canRun = options.runtimes !== undefined && options.s3 !== undefined;
-      jobs.set(jobId, { jobId, status: canRun ? 'Active' : 'Suspended', total: 0, succeeded: 0, failed: 0 });
+      jobs.set(jobId, { jobId, status: canRun ? 'Active' : 'Suspended', total: 0, succeeded: 0, failed: 0, elapsedSeconds: 0 });
       definitions.set(jobId, job);
       if (canRun) {
         const run = runJob(jobId, job).finally(() => running.delete(run));
@@ -160,6 +177,8 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
 
   async function runJob(jobId: string, job: CreateJobXml) {
     const s3 = options.s3!;
+    const startedAt = performance.now();
+    const elapsed = () => Math.max(1, Math.round((performance.now() - startedAt) / 1000));
     try {
       const functionArn = job.Operation?.LambdaInvoke?.FunctionArn ?? '';
       const runtime = options.runtimes![functionNameOf(functionArn)];
@@ -181,9 +200,9 @@ export async function startS3ControlEndpoint(options: S3ControlEndpointOptions =
         retryDelayMs: options.retryDelayMs ?? 50,
         ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       });
-      jobs.set(jobId, { jobId, status: 'Complete', total: result.total, succeeded: result.succeeded, failed: result.failed, result });
+      jobs.set(jobId, { jobId, status: 'Complete', total: result.total, succeeded: result.succeeded, failed: result.failed, result, elapsedSeconds: elapsed() });
     } catch (error) {
-      jobs.set(jobId, { jobId, status: 'Failed', total: 0, succeeded: 0, failed: 0, failureReason: error instanceof Error ? error.message : String(error) });
+      jobs.set(jobId, { jobId, status: 'Failed', total: 0, succeeded: 0, failed: 0, failureReason: error instanceof Error ? error.message : String(error), elapsedSeconds: elapsed() });
     }
   }
 
@@ -259,22 +278,14 @@ async function manifestEntries(s3: S3Client, job: CreateJobXml): Promise<BatchMa
   const [, bucket, key] = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/.exec(arn) ?? [];
   if (!bucket || !key) throw new Error(`not an S3 object ARN: ${arn}`);
   const text = await readText(s3, bucket, key);
-  if (job.Manifest?.Spec?.Format !== 'S3InventoryReport_CSV_20161130') {
-    return text.split(/\r?\n/).filter(Boolean).map((line) => {
-      const [rowBucket, encodedKey, versionId] = line.split(',');
-      return { bucket: rowBucket!, key: decodeURIComponent(encodedKey!), ...(versionId ? { versionId } : {}) };
-    });
-  }
+  if (job.Manifest?.Spec?.Format !== 'S3InventoryReport_CSV_20161130') return parseBatchManifest(text);
   // An inventory report: manifest.json names gzipped CSV files whose first columns are "bucket","key".
   const inventory = JSON.parse(text) as { files?: { key: string }[]; sourceBucket?: string };
   const entries: BatchManifestEntry[] = [];
   for (const file of inventory.files ?? []) {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: file.key }));
-    const csv = gunzipSync(await object.Body!.transformToByteArray()).toString('utf8');
-    for (const line of csv.split(/\r?\n/).filter(Boolean)) {
-      const [rowBucket, encodedKey] = line.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
-      entries.push({ bucket: rowBucket!, key: decodeURIComponent(encodedKey!) });
-    }
+    // Inventory rows start with "bucket","key" (URL-encoded), like a Batch Operations manifest.
+    entries.push(...parseBatchManifest(gunzipSync(await object.Body!.transformToByteArray()).toString('utf8')).map(({ bucket: rowBucket, key }) => ({ bucket: rowBucket, key })));
   }
   return entries;
 }
@@ -292,7 +303,7 @@ function describeJobXml(job: S3ControlJob, create: CreateJobXml | undefined): st
   return (
     `<DescribeJobResult><Job><JobId>${job.jobId}</JobId><Status>${job.status}</Status><Priority>${create?.Priority ?? '0'}</Priority>` +
     `<ProgressSummary><TotalNumberOfTasks>${job.total}</TotalNumberOfTasks><NumberOfTasksSucceeded>${job.succeeded}</NumberOfTasksSucceeded>` +
-    `<NumberOfTasksFailed>${job.failed}</NumberOfTasksFailed></ProgressSummary>${reportXml}` +
+    `<NumberOfTasksFailed>${job.failed}</NumberOfTasksFailed><Timers><ElapsedTimeInActiveSeconds>${job.elapsedSeconds}</ElapsedTimeInActiveSeconds></Timers></ProgressSummary>${reportXml}` +
     (job.failureReason ? `<FailureReasons><JobFailure><FailureCode>StandIn</FailureCode><FailureReason>${escapeXml(job.failureReason)}</FailureReason></JobFailure></FailureReasons>` : '') +
     `</Job></DescribeJobResult>`
   );

@@ -7,27 +7,32 @@
  * completion reports https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-examples-reports.html.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type CreateJobCommandInput, CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { estimateBackfill, formatDuration, MEASURED_PER_OBJECT } from '@photo-organizer/backfill-model';
+import { parse } from 'csv-parse/sync';
+import { createS3Client } from '../s3/client.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 
 /** The command's help text (`photo-organizer backfill --help`). */
-export const BACKFILL_HELP = `photo-organizer backfill s3://SRC[/prefix] --function NAME|ARN --role-arn ARN --report s3://BUCKET[/prefix] [options]
-photo-organizer backfill status JOB_ID --account-id ID [--failed-keys FILE]
+export const BACKFILL_HELP = `photo-organizer backfill --terraform-output FILE [s3://SRC[/prefix]] [options]
+photo-organizer backfill s3://SRC[/prefix] --function NAME|ARN --role-arn ARN --report s3://BUCKET[/prefix] [options]
+photo-organizer backfill status JOB_ID (--account-id ID | --terraform-output FILE) [--failed-keys FILE]
 
 Organizes the objects already in a bucket: starts an S3 Batch Operations job that invokes the
 deployed function once per object, exactly as for new uploads (objects already organized are not
 copied again). Prints the object count and the estimated time and cost, and asks before starting.
 
 Options:
-  --function NAME|ARN       the function (Terraform output function_name / function_arn) (required)
-  --role-arn ARN            the Batch Operations role (Terraform output batch_operations_role_arn) (required)
-  --report s3://B[/prefix]  where the completion report goes (Terraform output: the reports bucket) (required)
+  --terraform-output FILE   the module's output (terraform output -json backfill > FILE): fills in the
+                            source, function, role, report location, account and region
+  --function NAME|ARN       the function (required unless --terraform-output)
+  --role-arn ARN            the Batch Operations role (required unless --terraform-output)
+  --report s3://B[/prefix]  where the completion report goes (required unless --terraform-output)
   --created-after DATE      only objects created on or after DATE (ISO 8601), e.g. since the last backfill
   --inventory s3://B/K      use an existing S3 Inventory report's manifest.json instead of listing
   --priority N              the job's priority (default 10)
@@ -121,15 +126,23 @@ export async function backfillCommand(argv: readonly string[], io: BackfillIo = 
       'failed-keys': { type: 'string' },
       endpoint: { type: 'string' },
       's3-control-endpoint': { type: 'string' },
+      'terraform-output': { type: 'string' },
     },
   });
   if (values.help) {
     io.out(`${BACKFILL_HELP}\n`);
     return EXIT.ok;
   }
+  // Flags win over the module's `backfill` output, which fills in the rest.
+  const moduleOutput = values['terraform-output'] ? await readTerraformOutput(values['terraform-output']) : undefined;
+  const functionFlag = values.function ?? moduleOutput?.function_arn;
+  const roleFlag = values['role-arn'] ?? moduleOutput?.role_arn;
+  const reportFlag = values.report ?? (moduleOutput?.report_bucket ? `s3://${moduleOutput.report_bucket}/${moduleOutput.report_prefix ?? ''}` : undefined);
+  const accountFlag = values['account-id'] ?? moduleOutput?.account_id;
+  const regionFlag = values.region ?? moduleOutput?.region;
   // Without --region the SDK takes the region from the AWS environment or profile, as for every command.
-  const regionOption = values.region ? { region: values.region } : {};
-  const s3 = new S3Client({ ...regionOption, ...(values.endpoint ? { endpoint: values.endpoint, forcePathStyle: true } : {}) });
+  const regionOption = regionFlag ? { region: regionFlag } : {};
+  const s3 = createS3Client({ endpoint: values.endpoint, forcePathStyle: values.endpoint !== undefined, region: regionFlag });
   // S3 Control's endpoint rules put the account id in the host name; a test endpoint is used as given.
   const controlEndpoint = values['s3-control-endpoint'] ? new URL(values['s3-control-endpoint']) : undefined;
   const control = new S3ControlClient({ ...regionOption, ...(controlEndpoint ? { endpointProvider: () => ({ url: controlEndpoint }) } : {}) });
@@ -137,17 +150,18 @@ export async function backfillCommand(argv: readonly string[], io: BackfillIo = 
   if (positionals[0] === 'status') {
     const jobId = positionals[1];
     if (!jobId || positionals.length > 2) throw new UsageError('backfill status needs exactly one JOB_ID');
-    const accountId = values['account-id'] ?? accountOf(values.function);
-    if (!accountId) throw new UsageError('backfill status needs --account-id (or --function as an ARN)');
+    const accountId = accountFlag ?? accountOf(functionFlag);
+    if (!accountId) throw new UsageError('backfill status needs --account-id (or --function as an ARN, or --terraform-output)');
     return statusCommand({ control, s3, io, jobId, accountId, failedKeysFile: values['failed-keys'] ?? `backfill-failed-${jobId}.txt` });
   }
 
-  if (positionals.length !== 1) throw new UsageError('backfill needs exactly one s3://SRC[/prefix]; try photo-organizer backfill --help');
-  const source = parseS3Url(positionals[0]!, 'the source');
-  if (!values.function) throw new UsageError('backfill needs --function NAME or ARN');
-  if (!values['role-arn']) throw new UsageError('backfill needs --role-arn (the Terraform output batch_operations_role_arn)');
-  if (!values.report) throw new UsageError('backfill needs --report s3://BUCKET[/prefix] for the completion report');
-  const accountId = values['account-id'] ?? accountOf(values.function);
+  const sourceUrl = positionals[0] ?? (moduleOutput?.source_bucket ? `s3://${moduleOutput.source_bucket}/${moduleOutput.source_prefix ?? ''}` : undefined);
+  if (!sourceUrl || positionals.length > 1) throw new UsageError('backfill needs exactly one s3://SRC[/prefix]; try photo-organizer backfill --help');
+  const source = parseS3Url(sourceUrl, 'the source');
+  if (!functionFlag) throw new UsageError('backfill needs --function NAME or ARN (or --terraform-output)');
+  if (!roleFlag) throw new UsageError('backfill needs --role-arn, the Batch Operations role (or --terraform-output)');
+  if (!reportFlag) throw new UsageError('backfill needs --report s3://BUCKET[/prefix] for the completion report (or --terraform-output)');
+  const accountId = accountFlag ?? accountOf(functionFlag);
   if (!accountId || !/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits (or pass --function as an ARN); got "${accountId ?? ''}"`);
   const createdAfter = values['created-after'] === undefined ? undefined : new Date(values['created-after']);
   if (createdAfter && Number.isNaN(createdAfter.getTime())) throw new UsageError(`--created-after must be an ISO 8601 date; got "${values['created-after']}"`);
@@ -158,10 +172,10 @@ export async function backfillCommand(argv: readonly string[], io: BackfillIo = 
     : undefined;
   const plan: BackfillPlan = {
     accountId,
-    functionArn: values.function.startsWith('arn:') ? values.function : `arn:aws:lambda:${await control.config.region()}:${accountId}:function:${values.function}`,
-    roleArn: values['role-arn'],
+    functionArn: functionFlag.startsWith('arn:') ? functionFlag : `arn:aws:lambda:${await control.config.region()}:${accountId}:function:${functionFlag}`,
+    roleArn: roleFlag,
     source,
-    report: parseS3Url(values.report, '--report'),
+    report: parseS3Url(reportFlag, '--report'),
     priority: wholeNumber(values.priority, 10, '--priority', 0),
     clientRequestToken: randomUUID(),
     ...(createdAfter ? { createdAfter } : {}),
@@ -284,23 +298,16 @@ export async function summarizeReport(s3: S3Client, bucket: string, manifestKey:
   let skipped = 0;
   const failedObjects: string[] = [];
   for (const result of manifest.Results ?? []) {
-    for (const line of (await readText(s3, result.Bucket, result.Key)).split(/\r?\n/).filter(Boolean)) {
-      // Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage: keys are URL-encoded,
-      // so only the last column (the function's resultString, maybe quoted) holds commas.
-      const cells = line.split(',');
-      const [rowBucket, encodedKey, , status] = cells;
-      const message = unquote(cells.slice(6).join(','));
+    // Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage; keys URL-encoded.
+    const rows = parse(await readText(s3, result.Bucket, result.Key), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    for (const [rowBucket = '', encodedKey = '', , status, , , message = ''] of rows) {
       if (message.startsWith('skipped:')) skipped += 1;
       else if (status === 'succeeded' && /(^|\/)undated\//.test(message.replace(/^s3:\/\/[^/]+\//, ''))) undated += 1;
       else if (status === 'succeeded') organized += 1;
-      else failedObjects.push(`s3://${rowBucket}/${decodeURIComponent(encodedKey ?? '')}`);
+      else failedObjects.push(`s3://${rowBucket}/${decodeURIComponent(encodedKey)}`);
     }
   }
   return { organized, undated, skipped, failed: failedObjects.length, failedObjects };
-}
-
-function unquote(cell: string): string {
-  return cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
 }
 
 async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -331,6 +338,33 @@ async function countInventory(s3: S3Client, inventory: { bucket: string; key: st
     objects += gunzipSync(await object.Body!.transformToByteArray()).toString('utf8').split(/\r?\n/).filter(Boolean).length;
   }
   return { objects };
+}
+
+/** The module's `backfill` output (`terraform output -json backfill`), the fields the command uses. */
+interface ModuleBackfillOutput {
+  readonly function_arn?: string;
+  readonly role_arn?: string;
+  readonly source_bucket?: string;
+  readonly source_prefix?: string;
+  readonly report_bucket?: string;
+  readonly report_prefix?: string;
+  readonly account_id?: string;
+  readonly region?: string;
+}
+
+/** Reads `terraform output -json backfill` (or `terraform output -json`, taking its `backfill`). */
+async function readTerraformOutput(file: string): Promise<ModuleBackfillOutput> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--terraform-output: cannot read ${file} as JSON (${(error as Error).message})`);
+  }
+  const all = parsed as { backfill?: { value?: unknown } } | null;
+  const output = all && typeof all === 'object' && 'backfill' in all ? all.backfill?.value : parsed;
+  if (output === null || output === undefined) throw new UsageError(`--terraform-output: ${file} has no backfill output; enable batch_operations in the module`);
+  if (typeof output !== 'object') throw new UsageError(`--terraform-output: ${file} is not the module's backfill output`);
+  return output as ModuleBackfillOutput;
 }
 
 function accountOf(functionNameOrArn: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectReference } from '../core/object-reference.js';
 import { encodeEventKey } from '../lambda/events.js';
 import { listObjects } from '../s3/list-objects.js';
+import { AwsSetupError, awsSetupProblem, rethrowAwsSetupProblem } from './aws-problems.js';
 import { createProgress } from './progress.js';
 
 export interface InvokeCommandOptions {
@@ -17,23 +18,45 @@ export interface InvokeCommandOptions {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly write?: (line: string) => void;
+  /** The S3 endpoint in use when not AWS's, for messages. */
+  readonly endpoint?: string;
+}
+
+export interface InvokeSummary {
+  readonly objects: number;
+  /** Invocations Lambda accepted (0 in a dry run). */
+  readonly invocations: number;
+  /** Dry run only: invocations that would be sent. */
+  readonly planned: number;
+  readonly failed: number;
+  /** Wall-clock time of the run, seconds. */
+  readonly seconds: number;
 }
 
 /**
  * Fans existing objects out to the deployed function as asynchronous invocations carrying
  * ObjectCreated-shaped records, so they are organized exactly as new uploads are (and failures
- * land in the function's on-failure destination).
+ * land in the function's on-failure destination). A set-up problem (credentials, access denied,
+ * no such function) on the listing or the first invocation stops the run with one clear error.
+ *
+ * @throws {AwsSetupError} for such a set-up problem.
  */
-export async function invokeCommand(options: InvokeCommandOptions): Promise<{ objects: number; invocations: number; failed: number }> {
+export async function invokeCommand(options: InvokeCommandOptions): Promise<InvokeSummary> {
+  const started = performance.now();
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const objects: ObjectReference[] = [];
-  for await (const reference of listObjects(options.s3, options.source.bucket, options.source.prefix)) {
-    if (!reference.key.endsWith('/')) objects.push(reference);
+  const { bucket, prefix } = options.source;
+  try {
+    for await (const reference of listObjects(options.s3, bucket, prefix)) {
+      if (!reference.key.endsWith('/')) objects.push(reference);
+    }
+  } catch (error) {
+    rethrowAwsSetupProblem(error, { doing: `listing s3://${bucket}/${prefix}`, needs: `s3:ListBucket on ${bucket}`, endpoint: options.endpoint });
   }
   const batches: ObjectReference[][] = [];
   for (let index = 0; index < objects.length; index += options.batchSize) batches.push(objects.slice(index, index + options.batchSize));
 
-  const progress = createProgress(batches.length, { quiet: options.json });
+  const progress = createProgress(batches.length, { quiet: options.json, unit: 'invocations' });
   const interval = 1000 / options.ratePerSecond;
   let failed = 0;
   let nextSlot = Date.now();
@@ -56,13 +79,42 @@ export async function invokeCommand(options: InvokeCommandOptions): Promise<{ ob
       if (options.json) write(JSON.stringify({ invocation: index + 1, keys: batch.map((object) => object.key), status: 202 }));
       progress.tick(`invoked with ${batch.length} records`);
     } catch (error) {
+      const problem = awsSetupProblem(error, {
+        doing: `invoking ${options.functionName}`,
+        needs: `lambda:InvokeFunction on ${options.functionName}`,
+      });
+      // The first invocation tells whether the set-up works; later ones failing are counted.
+      if (problem && index === 0) {
+        progress.done();
+        throw new AwsSetupError(problem, { cause: error });
+      }
       failed++;
       if (options.json) write(JSON.stringify({ invocation: index + 1, keys: batch.map((object) => object.key), error: (error as Error).message }));
-      progress.tick(`FAILED: ${(error as Error).message}`);
+      progress.tick(`FAILED invocation ${index + 1}: ${(error as Error).message}`, { important: true });
     }
   }
   progress.done();
-  return { objects: objects.length, invocations: options.dryRun ? 0 : batches.length - failed, failed };
+  return {
+    objects: objects.length,
+    invocations: options.dryRun ? 0 : batches.length - failed,
+    planned: options.dryRun ? batches.length : 0,
+    failed,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+/**
+ * The summary line; a dry run says that nothing was sent.
+ *
+ * @example
+ * formatInvokeSummary({ objects: 3, invocations: 2, planned: 0, failed: 0, seconds: 1.2 }, 'photo-organizer', false);
+ * // '3 objects in 2 invocations of photo-organizer (1.2 s), 0 failed'
+ */
+export function formatInvokeSummary(summary: InvokeSummary, functionName: string, dryRun: boolean): string {
+  if (dryRun) {
+    return `dry run, nothing was sent: ${summary.objects} objects would go to ${functionName} in ${summary.planned} invocation${summary.planned === 1 ? '' : 's'}`;
+  }
+  return `${summary.objects} objects in ${summary.invocations} invocations of ${functionName} (${summary.seconds} s), ${summary.failed} failed`;
 }
 
 function toRecord(object: ObjectReference) {

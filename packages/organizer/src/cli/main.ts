@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { invokeCommand } from './invoke-command.js';
+import { backfillCommand } from './backfill-command.js';
+import { checkDestination } from './check-destination.js';
+import { exitQuietlyWhenOutputCloses, reportError } from './cli-errors.js';
+import { formatInvokeSummary, invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
-import { organizeCommand } from './organize-command.js';
+import { formatOrganizeSummary, organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
 import { type FiledItem, groupLines } from '../core/group-summary.js';
+import { planInputs } from './plan-inputs.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
-import { ConfigurationError } from '../settings/configuration.js';
+import { type DateSource } from '../core/date-policy/capture-date.js';
+import { dateSourceLabel } from '../core/date-policy/date-source-labels.js';
 import { configurationFromCli, settingFlagHelp, settingFlagOptions } from './flags.js';
 
 /** Exit codes a script can rely on. */
@@ -17,17 +22,21 @@ const HELP: Record<string, string> = {
   main: `photo-organizer: file photos and videos under their capture date
 
 Usage:
-  photo-organizer plan <file>... [--json]            where local files would be filed
+  photo-organizer plan <file or folder>... [--json]  where local files would be filed (reads them, changes nothing)
   photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
   photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer backfill s3://SRC[/prefix] --function NAME [options]   an S3 Batch Operations job
   photo-organizer <command> --help
+  photo-organizer --version
 
-Exit codes: 0 done, 1 some objects failed, 2 usage or configuration error.`,
-  plan: `photo-organizer plan <file>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
+--debug on any command prints stack traces. Exit codes: 0 done, 1 some objects failed, 2 usage
+or configuration error (a bad flag, a missing file, no AWS region or credentials, access denied).`,
+  plan: `photo-organizer plan <file or folder>... [--json] [--template T] [--time-zone Z] [--undated undated|upload-date]
 
-Prints, per file, the capture date, the rule that decided it (dateSource) and the key it would
-get, relative to the destination prefix. Nothing is uploaded. With --json: one JSON object a line
-{"file","captureDate","dateSource","key"}.`,
+Folders are read recursively (hidden files left out). Prints, per file, the key it would get
+(relative to the destination prefix), where its date came from in plain words and the date.
+Nothing is uploaded or changed. With --json: one JSON object a line
+{"file","captureDate","dateSource","key"} (dateSource: the rule's name, docs/date-policy.md).`,
   organize: `photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
 
 Organizes objects already in a bucket from this machine, with the function's rules. Safe to re-run:
@@ -62,6 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP.main}\n`);
     return command ? EXIT.ok : EXIT.usage;
   }
+  if (command === 'backfill') return backfillCommand(rest);
   if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; try photo-organizer --help`);
   const { values, positionals } = parseArgs({
     args: [...rest],
@@ -69,6 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options: {
       ...settingFlagOptions(),
       help: { type: 'boolean', short: 'h' },
+      debug: { type: 'boolean' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       to: { type: 'string' },
@@ -86,13 +97,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const flags = values as Record<string, string | boolean | undefined>;
 
   if (command === 'plan') {
-    if (positionals.length === 0) throw new UsageError('plan needs at least one file; try photo-organizer plan --help');
+    if (positionals.length === 0) throw new UsageError('plan needs at least one file or folder; try photo-organizer plan --help');
+    const files = await planInputs(positionals);
+    if (files.length === 0) throw new UsageError(`no files in ${positionals.join(', ')}`);
     const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
     const filed: FiledItem[] = [];
-    const failures = await planFiles(positionals, configuration, (line) => {
+    const failures = await planFiles(files, configuration, (line) => {
       if (line.key) filed.push({ source: line.file, targetKey: line.key, companionOf: line.companionOf });
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${line.dateSource}${line.captureDate ? ` ${line.captureDate}` : ''}]\n`);
+      else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${dateSourceLabel(line.dateSource as DateSource)}${line.captureDate ? `, ${line.captureDate}` : ''}]\n`);
     });
     // Issue 18: the groups filed together, one line each.
     const groups = values.json ? [] : groupLines(filed);
@@ -107,6 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'organize') {
     if (!values.to) throw new UsageError('organize needs --to s3://DEST[/prefix]');
     const destination = parseS3Url(values.to, '--to');
+    checkDestination(source, destination);
     const configuration = configurationFromCli({
       flags,
       environment: process.env,
@@ -124,7 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
     });
-    const line = `${values['dry-run'] ? 'dry run: ' : ''}${summary.listed} objects: ${summary.copied} copied, ${summary.alreadyOrganized} already organized, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed`;
+    const line = formatOrganizeSummary(summary, values['dry-run'] ?? false);
     if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
     else process.stdout.write(`${line}\n`);
     return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
@@ -144,8 +158,9 @@ async function main(argv: readonly string[]): Promise<number> {
     ratePerSecond: positiveInteger(values.rate, 10, '--rate'),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
+    endpoint,
   });
-  const line = `${summary.objects} objects in ${summary.invocations} invocations${values['dry-run'] ? ' (dry run: none sent)' : ''}, ${summary.failed} failed`;
+  const line = formatInvokeSummary(summary, values.function, values['dry-run'] ?? false);
   if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
   else process.stdout.write(`${line}\n`);
   return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
@@ -158,17 +173,15 @@ function positiveInteger(value: string | undefined, fallback: number, name: stri
   return number;
 }
 
+exitQuietlyWhenOutputCloses();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigurationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`photo-organizer: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    process.stderr.write(`photo-organizer: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = EXIT.someFailed;
+    const argv = process.argv.slice(2);
+    const report = reportError(error, { command: ['plan', 'organize', 'invoke', 'backfill'].includes(argv[0] ?? '') ? argv[0] : undefined, debug: argv.includes('--debug') });
+    process.stderr.write(`${report.lines}\n`);
+    process.exitCode = report.exitCode;
   },
 );

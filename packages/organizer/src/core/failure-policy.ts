@@ -3,6 +3,7 @@ import type { SkipReason } from './skip-reasons.js';
 /**
  * What went wrong while reading an object's metadata, as the adapters classify it:
  * - `object-gone`: S3 says the object (or the pinned version) no longer exists;
+ * - `superseded`: S3 answered 412 to the pinned ETag: a newer upload replaced the object;
  * - `source-fault`: S3 failed in another way after the reader's own retries (5xx, throttling,
  *   403, the object changed while being read);
  * - `exiftool-fault`: exiftool timed out, crashed or printed garbage: it will do so again;
@@ -10,7 +11,7 @@ import type { SkipReason } from './skip-reasons.js';
  * @example
  * readFailureKind(new ObjectNotFoundError(facts)); // 'object-gone'
  */
-export type ReadFailureKind = 'object-gone' | 'source-fault' | 'exiftool-fault' | 'unexpected';
+export type ReadFailureKind = 'object-gone' | 'superseded' | 'source-fault' | 'exiftool-fault' | 'unexpected';
 
 /**
  * What to do about a failure:
@@ -36,6 +37,7 @@ export type FailureAction =
  */
 export function readFailureAction(kind: ReadFailureKind, context: { readonly aborted: boolean }): FailureAction {
   if (kind === 'object-gone') return { action: 'skip', reason: 'object-gone', detail: 'deleted while being read' };
+  if (kind === 'superseded') return { action: 'skip', reason: 'superseded', detail: 'a newer upload replaced it while it was read; its own event organizes it' };
   if (context.aborted || kind !== 'exiftool-fault') return { action: 'retry' };
   return { action: 'file-without-metadata' };
 }

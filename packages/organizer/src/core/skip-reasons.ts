@@ -12,6 +12,7 @@ export type SkipReason =
   | 'same-bucket-without-prefix'
   | 'folder-marker'
   | 'object-gone'
+  | 'superseded'
   | 'already-organized'
   | 'unsupported-file-type';
 
@@ -26,6 +27,7 @@ export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze(
   'same-bucket-without-prefix': 'the destination bucket without a destination prefix: every copy would trigger again',
   'folder-marker': 'a key ending in "/": a folder marker, not a file',
   'object-gone': 'the object was deleted (or overwritten) before it could be organized',
+  superseded: 'superseded by a newer upload (S3 answered 412 to the event\'s ETag): that upload\'s own event organizes it',
   'already-organized': 'this object is a copy made by the organizer',
   'unsupported-file-type': 'not a photo or video',
 });

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { ExiftoolProcess } from '@photo-organizer/exiftool';
 import { isPermanentFailure } from '../core/failure-policy.js';
 import { objectUrl } from '../core/object-reference.js';
 import { loadConfiguration } from '../settings/configuration.js';
@@ -17,9 +18,20 @@ const DEADLINE_MARGIN_MS = 1500;
 let container: Container | undefined;
 
 /** Built once per Lambda container (cold start): configuration, S3 client, the warm exiftool. */
-export function createContainer(environment: NodeJS.ProcessEnv): Container {
+export function createContainer(environment: NodeJS.ProcessEnv, exiftoolProcess?: ExiftoolProcess): Container {
   const configuration = loadConfiguration(environment);
-  return createDependencies(configuration, createLogger({ level: configuration.logLevel }));
+  return createDependencies(configuration, createLogger({ level: configuration.logLevel }), undefined, exiftoolProcess);
+}
+
+/**
+ * The handler, using a warm exiftool that is already starting (the Lambda entry starts it before
+ * the SDK is imported); without one, the first read starts perl.
+ *
+ * @example
+ * export const handler = createHandler({ exiftoolProcess: startedEarly });
+ */
+export function createHandler(options: { readonly exiftoolProcess?: ExiftoolProcess | undefined } = {}) {
+  return (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> => handle(event, context, options.exiftoolProcess);
 }
 
 /**
@@ -32,8 +44,10 @@ export function createContainer(environment: NodeJS.ProcessEnv): Container {
  * await handler({ Records: [s3Record] }, { awsRequestId: 'c793869b-...', getRemainingTimeInMillis: () => 300_000 });
  * // { organized: 1, skipped: 0 }
  */
-export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<unknown> {
-  container ??= createContainer(process.env);
+export const handler = createHandler();
+
+async function handle(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'> | undefined, exiftoolProcess: ExiftoolProcess | undefined): Promise<unknown> {
+  container ??= createContainer(process.env, exiftoolProcess);
   // Every line of this invocation carries its request id (one JSON line per object).
   const logger = context?.awsRequestId ? container.logger.child({ requestId: context.awsRequestId }) : container.logger;
   const invocation: Container = { ...container, logger };

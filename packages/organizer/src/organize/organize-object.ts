@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { RangeReader } from '@photo-organizer/s3-range-reader';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
-import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { objectUrl, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
 import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
+import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
@@ -86,7 +88,7 @@ export interface OrganizeOptions {
 }
 
 /**
- * Files one object under its capture date: S3 facts (HEAD), metadata (exiftool over Range
+ * Files one object under its capture date: S3 facts (from the first ranged GET, no HEAD), metadata (exiftool over Range
  * requests), the core's plan, then the plan carried out by the S3 adapters (copy without ever
  * overwriting, sidecar, move).
  *
@@ -107,8 +109,20 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
-  const facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
-  if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  // Readers that go through the range reader get the object opened here: no HEAD, the facts come
+  // from the first ranged GET (prefetched by format). Others (the benchmark's old designs) HEAD first.
+  let facts: ObjectFacts | undefined;
+  let rangeReader: RangeReader | undefined;
+  if (dependencies.metadataReader.usesRangeReader) {
+    const opened = await openSource(client, reference, options.signal);
+    if (opened.status === 'gone') return skip('object-gone', 'deleted before it could be organized');
+    if (opened.status === 'superseded') return skip('superseded', opened.detail);
+    facts = opened.facts;
+    rangeReader = opened.reader;
+  } else {
+    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
+    if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  }
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
 
@@ -118,7 +132,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let metadataError: string | undefined;
   if (facts.object.size > 0) {
     try {
-      const read = await dependencies.metadataReader.read({ client, ...facts.object }, options.signal);
+      const read = await dependencies.metadataReader.read({ client, ...facts.object, ...(rangeReader ? { rangeReader } : {}) }, options.signal);
       metadata = read.result;
       stats = read.stats;
     } catch (error) {

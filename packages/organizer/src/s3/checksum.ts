@@ -1,3 +1,4 @@
+/** Reading S3's stored checksums out of its answers (the type itself lives in the core). */
 import type { ObjectChecksum } from '../core/same-content.js';
 
 export type { ObjectChecksum };
@@ -39,7 +40,14 @@ export function checksumFrom(answer: ChecksumFields | undefined): ObjectChecksum
   return undefined;
 }
 
-/** The algorithm to ask a copy for, so that its checksum can be compared with the source's. */
+/**
+ * The algorithm to ask a copy for, so that its checksum can be compared with the source's: the
+ * source's own when it is a full-object checksum, else CRC64NVME (S3's default).
+ *
+ * @example
+ * copyAlgorithmFor({ algorithm: 'SHA256', type: 'FULL_OBJECT', value: '...' }); // 'SHA256'
+ * copyAlgorithmFor({ algorithm: 'CRC32', type: 'COMPOSITE', value: '...-3' }); // 'CRC64NVME'
+ */
 export function copyAlgorithmFor(source: ObjectChecksum | undefined): ObjectChecksum['algorithm'] {
   return source && source.type === 'FULL_OBJECT' ? source.algorithm : 'CRC64NVME';
 }

@@ -48,8 +48,11 @@ export class CopyNotVerifiedError extends Error {
  * await deleteSourceAfterVerifying({ client, source, destinationBucket: 'library', copyKey: '2019-05-26/IMG_1.JPG', copyChecksum }); // { status: 'deleted' }
  */
 export async function deleteSourceAfterVerifying(options: DeleteSourceOptions): Promise<SourceDeletion> {
-  const { client, source, signal } = options;
+  const { client, signal } = options;
   const checksums = options.checksums ?? true;
+  // Without a source HEAD on the happy path the first ranged GET carried no checksum (S3 returns
+  // none for a range): move mode, and only move mode, asks for it before deleting anything.
+  const source = checksums && options.copyChecksum && !options.source.checksum ? await withStoredChecksum(client, options.source, signal) : options.source;
   if (checksums && comparableChecksums(options.copyChecksum, source.checksum)) {
     if (options.copyChecksum.value !== source.checksum!.value) {
       throw new CopyNotVerifiedError(options.copyKey, `${source.checksum!.algorithm} ${source.checksum!.value}`, options.copyChecksum.value);
@@ -61,4 +64,11 @@ export async function deleteSourceAfterVerifying(options: DeleteSourceOptions): 
     }
   }
   return deleteIfUnchanged(client, source, signal);
+}
+
+/** The source with the checksum S3 stores for the copied version (HEAD, ChecksumMode ENABLED). */
+async function withStoredChecksum(client: DeleteSourceOptions['client'], source: DeleteSourceOptions['source'], signal: AbortSignal | undefined): Promise<DeleteSourceOptions['source']> {
+  const head = await headExisting(client, source.bucket, source.key, signal, { checksums: true });
+  // A different ETag means a newer upload: the delete below is refused by If-Match anyway.
+  return head && head.eTag === source.eTag && head.checksum ? { ...source, checksum: head.checksum } : source;
 }

@@ -42,7 +42,10 @@ export async function takenNumbers(client: S3Client, bucket: string, key: string
   return taken;
 }
 
-/** `name-N.ext` for `name.ext` (shortened with a hash when the key would pass 1,024 bytes). */
+/**
+ * `name-N.ext` for `name.ext` (shortened with a hash when the key would pass 1,024 bytes).
+ * @example numberedName('undated/image.jpg', 3); // 'undated/image-3.jpg'
+ */
 export function numberedName(key: string, number: number): string {
   return joinKey('', numberedKey(key, number));
 }
@@ -50,6 +53,7 @@ export function numberedName(key: string, number: number): string {
 /**
  * The first numbered name at or after `from` that the listing did not show.
  * @throws RangeError past {@link MAX_NUMBERED_NAMES}
+ * @example firstFreeName('undated/image.jpg', new Set([1, 2, 4])); // { key: 'undated/image-3.jpg', number: 3 }
  */
 export function firstFreeName(key: string, taken: { has(number: number): boolean }, from = 1): { readonly key: string; readonly number: number } {
   for (let number = Math.max(1, from); number < MAX_NUMBERED_NAMES; number++) {

@@ -7,7 +7,7 @@ import {
   readMetadataFromStream,
   SourceReadError,
 } from '@photo-organizer/exiftool';
-import { createRangeReader, type ReaderStats, S3RangeReaderError, s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import { createRangeReader, ObjectSupersededError, type RangeReader, type ReaderStats, S3RangeReaderError, s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import type { ReadFailureKind } from '../core/failure-policy.js';
 import { fileNameOf, type PinnedObject } from '../core/object-reference.js';
 import { TAGS_TO_READ } from '../core/plan.js';
@@ -33,8 +33,20 @@ export interface MetadataRead {
  * try { await reader.read({ client, ...pinned }, signal); } finally { await reader.close(); }
  */
 export interface MetadataReader {
-  read(object: PinnedObject & { readonly client: S3Client }, signal?: AbortSignal): Promise<MetadataRead>;
+  /**
+   * `object.rangeReader`, when given, is the range reader the organizer opened the object with (facts
+   * from its first response, blocks prefetched): readers that go through a range reader use it.
+   */
+  read(object: PinnedObject & { readonly client: S3Client; readonly rangeReader?: RangeReader }, signal?: AbortSignal): Promise<MetadataRead>;
   close(): Promise<void>;
+  /**
+   * True when `read` goes through the range reader: the organizer then opens the object itself
+   * (no HEAD: facts from the first GET) and passes the reader on. Other readers (the benchmark's
+   * old designs) get a HEAD first, as those designs did.
+   */
+  readonly usesRangeReader?: boolean;
+  /** Starts what can be started before the first object (the warm perl); never rejects. */
+  start?(): Promise<void>;
 }
 
 /**
@@ -47,6 +59,8 @@ export interface MetadataReaderOptions {
   readonly mode: 'random-access' | 'stream';
   /** How to run exiftool; `tags` defaults to the core's `TAGS_TO_READ` (what the plan reads). */
   readonly exiftool: ExiftoolOptions;
+  /** A warm exiftool already started (the Lambda entry starts it before loading the SDK); random access only. */
+  readonly process?: ExiftoolProcess | undefined;
 }
 
 /**
@@ -63,10 +77,15 @@ export interface MetadataReaderOptions {
  */
 export function createMetadataReader(options: MetadataReaderOptions): MetadataReader {
   const exiftool: ExiftoolOptions = { tags: TAGS_TO_READ, ...options.exiftool };
-  const warm = options.mode === 'random-access' ? new ExiftoolProcess(exiftool) : undefined;
+  const warm = options.mode === 'random-access' ? (options.process ?? new ExiftoolProcess(exiftool)) : undefined;
   return {
+    usesRangeReader: true,
+    async start() {
+      // A failed start is reported again by the first read, which tries a fresh process.
+      await warm?.start().catch(() => {});
+    },
     async read(object, signal) {
-      const reader = createRangeReader({
+      const reader = object.rangeReader ?? createRangeReader({
         client: object.client,
         bucket: object.bucket,
         key: object.key,
@@ -102,6 +121,7 @@ export function createMetadataReader(options: MetadataReaderOptions): MetadataRe
  * readFailureAction(readFailureKind(error), { aborted: signal.aborted });
  */
 export function readFailureKind(error: unknown): ReadFailureKind {
+  if (error instanceof ObjectSupersededError) return 'superseded';
   if (error instanceof S3RangeReaderError) return s3ErrorKind(error) === 'not-found' ? 'object-gone' : 'source-fault';
   if (error instanceof ExiftoolError) return 'exiftool-fault';
   return 'unexpected';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums.js';
 
@@ -76,7 +76,11 @@ export class UploadStore {
   /** Moves a fully written temp file into place as part `partNumber` (replacing an earlier one, as S3 does). */
   async putPart(upload: Upload, part: Part, temporaryFile: string): Promise<void> {
     const target = this.partPath(upload, part.partNumber);
-    await rename(temporaryFile, target);
+    await rename(temporaryFile, target).catch(async (error: NodeJS.ErrnoException) => {
+      // The scratch directory may be on another file system than the server's directory.
+      if (error.code !== 'EXDEV') throw error;
+      await copyFile(temporaryFile, target);
+    });
     await writeFile(`${target}.json`, JSON.stringify(part));
   }
 
