@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LocalPipeline, startLocalPipeline } from '@photo-organizer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -224,6 +224,46 @@ describe('move mode: a companion arriving after its photo was moved still follow
     expect(await listKeys(client, 'library', `${folder}/`)).toEqual(takeout.keys.map((key) => `${folder}/${key}`).sort());
     expect(await listKeys(client, 'library', 'undated/')).toEqual([]);
     expect(await listKeys(client, 'uploads', `${folder}/`)).toEqual([]);
+    expect(pipeline.failures).toEqual([]);
+  });
+});
+
+describe('sidecars on: a Takeout JSON named like a sidecar is never replaced by one', () => {
+  let pipeline: LocalPipeline;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    pipeline = await startLocalPipeline({
+      sourceBucket: 'uploads',
+      destinationBucket: 'library',
+      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS), SIDECAR: 'true' },
+      // Each event once: a repeated JSON event would copy the JSON again, numbered, and hide a loss.
+      concurrency: 3,
+    });
+    client = pipeline.s3.client();
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  it('keeps the Takeout JSON\'s bytes when its photo, re-filed beside it, gets its sidecar', async () => {
+    const takeout = group('Takeout');
+    const bodies = await Promise.all(takeout.files.map((file) => readFile(path.join(fixturesDir, 'companions', file))));
+    // The photo first (filed undated with its sidecar), then its JSON: the JSON is copied to
+    // 2021-06-30/received_10157.jpeg.json, then the photo moves there and writes its sidecar,
+    // whose name is the JSON's.
+    for (const [index, file] of takeout.files.entries()) {
+      await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `sidecars/${path.basename(file)}`, Body: bodies[index] }));
+      await pipeline.idle();
+    }
+    const keys = await listKeys(client, 'library', 'sidecars/');
+    const texts = await Promise.all(
+      keys.map(async (key) => (await (await client.send(new GetObjectCommand({ Bucket: 'library', Key: key }))).Body!.transformToString('utf8'))),
+    );
+    // The photo is there, and so is the Takeout JSON, byte for byte, under its name or numbered.
+    expect(keys).toContain('sidecars/2021-06-30/received_10157.jpeg');
+    expect(texts).toContain(bodies[1]!.toString('utf8'));
     expect(pipeline.failures).toEqual([]);
   });
 });

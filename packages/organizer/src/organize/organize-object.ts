@@ -179,6 +179,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   if (!options.dryRun && plan.sidecar) {
     const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
     if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
+    if (sidecar === 'kept-other-file') logger.warn('sidecar not written: another file has its name (a Google Takeout JSON?)', { source, sidecar: `${placed.key}.json` });
   }
   // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
   // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
