@@ -150,6 +150,20 @@ describe('companion files are filed with their photo, in any order, each event d
     expect(await listKeys(client, 'library', `undated/${folder}/`)).toEqual([]);
   });
 
+  it('removes only its own stale copy of a Takeout photo: another file at that name stays', async () => {
+    const folder = takeoutFolder('takeout-foreign');
+    const takeout = group('Takeout');
+    // Someone else's file where the photo would go undated: the photo is numbered beside it.
+    await client.send(new PutObjectCommand({ Bucket: 'library', Key: `undated/${folder}/received_10157.jpeg`, Body: 'not ours' }));
+    await upload(folder, takeout.files[0]!);
+    await pipeline.idle();
+    expect(await listKeys(client, 'library', `undated/${folder}/`)).toEqual([`undated/${folder}/received_10157-1.jpeg`, `undated/${folder}/received_10157.jpeg`]);
+    await upload(folder, takeout.files[1]!);
+    await pipeline.idle();
+    expect(await listKeys(client, 'library', `undated/${folder}/`)).toEqual([`undated/${folder}/received_10157.jpeg`]);
+    expect(await listKeys(client, 'library', 'takeout-foreign/')).toEqual(expectedKeys(folder, takeout));
+  });
+
   it('a lone XMP waits the grace period, then is filed by its own date', async () => {
     await upload('lone', 'lone/DSC_0099.xmp');
     await pipeline.idle();
@@ -168,6 +182,7 @@ describe('companion files are filed with their photo, in any order, each event d
   it('made no numbered duplicates, lost no event, and waited without a function error (no alarm)', async () => {
     const all = await listKeys(client, 'library');
     expect(all.filter((key) => /-\d+\.[^./]+$/.test(key))).toEqual([]);
+    expect(all.filter((key) => key.startsWith('undated/'))).toEqual(['undated/takeout-foreign/Takeout/Google Photos/Photos from 2021/received_10157.jpeg']);
     expect(pipeline.failures).toEqual([]);
     expect(pipeline.invocations.filter((invocation) => invocation.error)).toEqual([]);
   });
