@@ -78,6 +78,9 @@ const exiftool = new ExiftoolProcess({
   serverScriptPath: '/opt/lib/photo-organizer/exiftool-server.pl',
   timeoutMs: 60000,
   tags: ${JSON.stringify(tags)},
+  // As the organizer's exiftoolOptions: perl's environment is minimal, and the layer's perl finds
+  // libcrypt.so.1 and libz.so.1 only in /opt/lib (Amazon Linux 2023 has no libcrypt.so.1).
+  environment: { LD_LIBRARY_PATH: '/opt/lib' },
 });
 const results = {};
 try {

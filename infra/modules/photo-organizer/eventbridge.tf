@@ -13,8 +13,8 @@ locals {
   #   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
   #   (matches .jpg, .JPG and .Jpg alike);
   # - with source_prefix: the prefix only (so a one-bucket deployment never triggers on its own
-  #   copies), and the function decides by content, skipping other files after a HEAD and a small
-  #   ranged read (one short invocation each), as with filter_all_objects.
+  #   copies), and the function decides by content, skipping other files after one small ranged
+  #   read (one short invocation each), as with filter_all_objects.
   eventbridge_detail_bucket = { bucket = { name = [local.source_bucket] } }
   # (Each branch is encoded on its own: the three shapes differ, which a conditional cannot return.)
   eventbridge_detail = jsondecode(
