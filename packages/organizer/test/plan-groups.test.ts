@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -46,5 +47,23 @@ describe('photo-organizer plan, companion files', () => {
   it('files a Live Photo video alone by its own UTC date, as before', async () => {
     const { stdout } = await run(process.execPath, [cli, 'plan', '--json', 'live/IMG_0001.MOV'], { cwd: companionsDir, env: environment });
     expect(JSON.parse(stdout)).toMatchObject({ key: '2021-07-01/IMG_0001.MOV', dateSource: 'QuickTimeUTC' });
+  });
+
+  it('keeps a same-named RAW of another camera (and another day) apart from the JPEG', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'plan-groups-'));
+    try {
+      await copyFile(path.join(companionsDir, 'raw/DSC_0002.JPG'), path.join(folder, 'DSC_0002.JPG'));
+      await copyFile(path.join(companionsDir, 'raw/DSC_0002.DNG'), path.join(folder, 'DSC_0002.DNG'));
+      // Another camera's RAW of another day under the same name.
+      await run(exiftool.perl, [exiftool.script, '-q', '-overwrite_original', '-IFD0:Model=NIKON Z 30', '-ExifIFD:DateTimeOriginal=2022:02:02 10:00:00', path.join(folder, 'DSC_0002.DNG')], {
+        env: { ...environment, PERL5LIB: exiftool.libDir },
+      });
+      const { stdout } = await run(process.execPath, [cli, 'plan', '--json', 'DSC_0002.JPG', 'DSC_0002.DNG'], { cwd: folder, env: environment });
+      const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; key: string; companionOf?: string });
+      expect(lines.find((line) => line.file === 'DSC_0002.DNG')).toMatchObject({ key: '2022-02-02/DSC_0002.DNG' });
+      expect(lines.find((line) => line.file === 'DSC_0002.DNG')?.companionOf).toBeUndefined();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
