@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { pinnedExiftool } from '@photo-organizer/test-kit';
+import { CORPUS_MISSING, findCorpus, pinnedExiftool } from '@photo-organizer/test-kit';
 import { describe, expect, it } from 'vitest';
 
 // Issue 18: `photo-organizer plan` (the built CLI, the pinned exiftool, the real fixture files)
@@ -62,6 +62,36 @@ describe('photo-organizer plan, companion files', () => {
       const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; key: string; companionOf?: string });
       expect(lines.find((line) => line.file === 'DSC_0002.DNG')).toMatchObject({ key: '2022-02-02/DSC_0002.DNG' });
       expect(lines.find((line) => line.file === 'DSC_0002.DNG')?.companionOf).toBeUndefined();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+// A real iPhone HEIC of the corpus (read in place through a symlink, never copied) carries Apple's
+// ContentIdentifier in its maker notes, which exiftool cannot write into a generated file.
+const corpus = findCorpus();
+describe.skipIf(!corpus)(corpus ? 'photo-organizer plan, a Live Photo confirmed by ContentIdentifier' : CORPUS_MISSING, () => {
+  const exiftool = pinnedExiftool();
+  const environment = { ...process.env, EXIFTOOL_PERL: exiftool.perl, EXIFTOOL_LIB: exiftool.libDir, EXIFTOOL_SCRIPT: exiftool.script };
+
+  it('a video with the still\'s ContentIdentifier follows it; one with another stays on its own day', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'plan-live-'));
+    try {
+      // IMG_2927.HEIC: ContentIdentifier 1745E022-9712-43C7-B024-F308EC6413CB, taken 2020-05-04.
+      await symlink(path.join(corpus!, 'files/metadata-extractor-images/IMG_2927.HEIC'), path.join(folder, 'IMG_2927.HEIC'));
+      const same = path.join(folder, 'IMG_2927.MOV');
+      await copyFile(path.join(companionsDir, 'live/IMG_0001.MOV'), same);
+      await run(exiftool.perl, [exiftool.script, '-q', '-overwrite_original', '-Keys:ContentIdentifier=1745E022-9712-43C7-B024-F308EC6413CB', same], { env: { ...environment, PERL5LIB: exiftool.libDir } });
+      const { stdout } = await run(process.execPath, [cli, 'plan', '--json', 'IMG_2927.HEIC', 'IMG_2927.MOV'], { cwd: folder, env: environment });
+      const video = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; key: string; companionOf?: string }).find((line) => line.file === 'IMG_2927.MOV');
+      expect(video).toMatchObject({ key: '2020-05-04/IMG_2927.MOV', companionOf: 'IMG_2927.HEIC' });
+
+      await run(exiftool.perl, [exiftool.script, '-q', '-overwrite_original', '-Keys:ContentIdentifier=00000000-ANOTHER-SHOT', same], { env: { ...environment, PERL5LIB: exiftool.libDir } });
+      const other = await run(process.execPath, [cli, 'plan', '--json', 'IMG_2927.HEIC', 'IMG_2927.MOV'], { cwd: folder, env: environment });
+      const line = other.stdout.trim().split('\n').map((text) => JSON.parse(text) as { file: string; key: string; companionOf?: string }).find((item) => item.file === 'IMG_2927.MOV');
+      expect(line).toMatchObject({ key: '2021-07-01/IMG_2927.MOV' });
+      expect(line?.companionOf).toBeUndefined();
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
