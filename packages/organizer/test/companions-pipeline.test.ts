@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalPipeline, startLocalPipeline } from '@photo-organizer/test-kit';
+import { CORPUS_MISSING, findCorpus, type LocalPipeline, pinnedExiftool, startLocalPipeline } from '@photo-organizer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Issue 18: groups of files (Live Photo + AAE, RAW+JPEG, Google Takeout, a lone XMP) through the
@@ -95,6 +98,29 @@ describe('companion files are filed with their photo, in any order, each event d
     await Promise.all(group('Live Photo').files.map((file) => upload('together', file)));
     await pipeline.idle();
     expect(await libraryKeys('together')).toEqual(expectedKeys('together', group('Live Photo')));
+  });
+
+  // A real iPhone HEIC of the corpus (its bytes read at test time, never copied into the repo)
+  // carries Apple's ContentIdentifier, which exiftool cannot write into a generated still.
+  const corpus = findCorpus();
+  it.skipIf(!corpus)(corpus ? 'a Live Photo is confirmed by ContentIdentifier: a video of another shot stays on its own day' : CORPUS_MISSING, async () => {
+    const heic = await readFile(path.join(corpus!, 'files/metadata-extractor-images/IMG_2927.HEIC')); // 1745E022-..., 2020-05-04
+    const scratch = await mkdtemp(path.join(tmpdir(), 'companions-cid-'));
+    try {
+      const video = path.join(scratch, 'IMG_2927.MOV');
+      const exiftool = pinnedExiftool();
+      for (const [folder, identifier] of [['cid-same', '1745E022-9712-43C7-B024-F308EC6413CB'], ['cid-other', '00000000-ANOTHER-SHOT']] as const) {
+        await copyFile(path.join(fixturesDir, 'companions/live/IMG_0001.MOV'), video);
+        await promisify(execFile)(exiftool.perl, ['-I', exiftool.libDir, exiftool.script, '-q', '-overwrite_original', `-Keys:ContentIdentifier=${identifier}`, video]);
+        await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/IMG_2927.HEIC`, Body: heic }));
+        await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/IMG_2927.MOV`, Body: await readFile(video) }));
+      }
+      await pipeline.idle();
+      expect(await libraryKeys('cid-same')).toEqual(['cid-same/2020-05-04/IMG_2927.HEIC', 'cid-same/2020-05-04/IMG_2927.MOV']);
+      expect(await libraryKeys('cid-other')).toEqual(['cid-other/2020-05-04/IMG_2927.HEIC', 'cid-other/2021-07-01/IMG_2927.MOV']);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 
   it('a RAW+JPEG pair, in both orders', async () => {
