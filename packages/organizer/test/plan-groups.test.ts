@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CORPUS_MISSING, findCorpus, pinnedExiftool } from '@photo-organizer/test-kit';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CORPUS_MISSING, findCorpus, LOCAL_S3_CREDENTIALS, pinnedExiftool, startLocalS3 } from '@photo-organizer/test-kit';
 import { describe, expect, it } from 'vitest';
 
 // Issue 18: `photo-organizer plan` (the built CLI, the pinned exiftool, the real fixture files)
@@ -94,6 +95,38 @@ describe.skipIf(!corpus)(corpus ? 'photo-organizer plan, a Live Photo confirmed 
       expect(line?.companionOf).toBeUndefined();
     } finally {
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('photo-organizer organize, companion files', () => {
+  it('files a bucket\'s groups together and prints them', async () => {
+    const s3 = await startLocalS3({ buckets: ['old-photos', 'library'] });
+    try {
+      const client = s3.client();
+      const live = expected.groups.find((group) => group.name === 'Live Photo')!;
+      for (const file of live.files) {
+        await client.send(new PutObjectCommand({ Bucket: 'old-photos', Key: `phone/${path.basename(file)}`, Body: await readFile(path.join(companionsDir, file)) }));
+      }
+      const exiftool = pinnedExiftool();
+      const { stdout } = await run(process.execPath, [cli, 'organize', 's3://old-photos/phone/', '--to', 's3://library/', '--endpoint', s3.endpoint], {
+        env: {
+          ...process.env,
+          EXIFTOOL_PERL: exiftool.perl,
+          EXIFTOOL_LIB: exiftool.libDir,
+          EXIFTOOL_SCRIPT: exiftool.script,
+          AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        timeout: 120_000,
+      });
+      expect(stdout).toContain('Filed together:\n  IMG_0001.HEIC + .AAE + .MOV -> 2021-06-30/');
+      const page = await client.send(new ListObjectsV2Command({ Bucket: 'library' }));
+      expect((page.Contents ?? []).map((object) => object.Key).sort()).toEqual([...live.keys].sort());
+    } finally {
+      await s3.stop();
     }
   });
 });
