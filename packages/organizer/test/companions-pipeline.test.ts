@@ -203,6 +203,7 @@ describe('companion files are filed with their photo, in any order, each event d
     expect(await libraryKeys('other')).toEqual([]);
     const line = pipeline.runtime.logs.find((log) => log.line.includes('"skipped"') && log.line.includes('other/settings.json'));
     expect(line?.line).toMatch(/"reason":"unsupported-file-type"/);
+    expect(line?.line).toContain('"detail":"JSON (application/json) is not a photo or video"');
   });
 
   it('made no numbered duplicates, lost no event, and waited without a function error (no alarm)', async () => {

@@ -5,7 +5,8 @@ import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
-import { objectUrl, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
+import { companionKindOf } from '../core/companions.js';
+import { fileNameOf, objectUrl, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
@@ -22,6 +23,8 @@ import { reconcileTakeout } from './takeout-reconcile.js';
 
 /** Issue 18: how often a waiting companion looks for its primary again, in ms. */
 const COMPANION_POLL_MS = 2000;
+/** Issue 18: what is known of a `.json` without exiftool: a JSON that is not Takeout's is skipped as before ("JSON (application/json) is not a photo or video"). */
+const JSON_METADATA: ExtractedMetadata = Object.freeze({ tags: Object.freeze({ 'File:MIMEType': 'application/json' }), warnings: Object.freeze([]), fileType: 'JSON' });
 
 /**
  * What happened to one object; logged as one JSON line and returned.
@@ -130,7 +133,12 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let metadata: ExtractedMetadata = NO_METADATA;
   let stats = { bytesFetched: 0, requests: 0 };
   let metadataError: string | undefined;
-  if (facts.object.size > 0) {
+  // Issue 18: a `.json` is read as Google Takeout's or not at all (companion-group.ts GETs at most
+  // 1 MiB of it): exiftool would parse a JSON of any size whole, and its failure would file the
+  // file as undated instead of leaving it alone.
+  const isJson = companionKindOf(fileNameOf(facts.object.key)) === 'takeout-json';
+  if (isJson) metadata = JSON_METADATA;
+  if (facts.object.size > 0 && !isJson) {
     try {
       const read = await dependencies.metadataReader.read({ client, ...facts.object, ...(rangeReader ? { rangeReader } : {}) }, options.signal);
       metadata = read.result;
