@@ -146,6 +146,13 @@ describe.skipIf(TERRAFORM_MISSING)('policies and filters as the module renders t
     ['two_buckets_copy_mode', 'sqs:SendMessage', QUEUE, 'Allowed'],
     ['two_buckets_copy_mode', 'sqs:SendMessage', `arn:aws:sqs:eu-west-1:${ACCOUNT}:other`, 'ImplicitlyDenied'],
     ['two_buckets_copy_mode', 'sqs:ReceiveMessage', QUEUE, 'ImplicitlyDenied'],
+    // Issue 21: restores only with RESTORE_TIER (off in every run); Object Lock is read in move mode only.
+    ['two_buckets_copy_mode', 's3:RestoreObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_copy_mode', 's3:GetObjectLegalHold', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_move_mode', 's3:GetObjectLegalHold', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'Allowed'],
+    ['two_buckets_move_mode', 's3:GetObjectRetention', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'Allowed'],
+    ['two_buckets_move_mode', 's3:GetObjectLegalHold', 'arn:aws:s3:::example-photos/2026-01-01/IMG_0001.JPG', 'ImplicitlyDenied'],
+    ['two_buckets_move_mode', 's3:RestoreObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ImplicitlyDenied'],
     // Move mode: a delete only with If-Match (AWS's "Enforce conditional deletes" policy form), never a version.
     ['two_buckets_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'Allowed', IF_MATCH],
     ['two_buckets_move_mode', 's3:DeleteObject', 'arn:aws:s3:::example-uploads/IMG_0001.JPG', 'ExplicitlyDenied'],

@@ -24,8 +24,9 @@ locals {
   )
 
   eventbridge_event_pattern = jsonencode({
-    source      = ["aws.s3"]
-    detail-type = ["Object Created"]
+    source = ["aws.s3"]
+    # RESTORE_TIER (issue 21): a restored archive is organized when its restore completes.
+    detail-type = var.organizer.restore_tier == "off" ? ["Object Created"] : ["Object Created", "Object Restore Completed"]
     detail      = local.eventbridge_detail
   })
 }

@@ -70,6 +70,27 @@ locals {
           })
         },
       ] : [],
+      var.organizer.move ? [
+        {
+          # Issue 21: S3's answers then show a legal hold or retention: the source is kept (the photo
+          # organized) instead of hidden behind a delete marker; read-only.
+          Sid       = "SeeObjectLockOnSource"
+          Effect    = "Allow"
+          Action    = ["s3:GetObjectLegalHold", "s3:GetObjectRetention"]
+          Resource  = local.source_objects
+          Condition = local.in_this_account
+        },
+      ] : [],
+      var.organizer.restore_tier == "off" ? [] : [
+        {
+          # RESTORE_TIER (issue 21): ask S3 to restore an archived source; nothing else.
+          Sid       = "RestoreArchivedSources"
+          Effect    = "Allow"
+          Action    = ["s3:RestoreObject"]
+          Resource  = local.source_objects
+          Condition = local.in_this_account
+        },
+      ],
       length(var.kms_key_arns) == 0 ? [] : [
         {
           # SSE-KMS objects: Decrypt to read (and to complete a multipart copy), GenerateDataKey

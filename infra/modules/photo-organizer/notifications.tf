@@ -25,6 +25,11 @@ resource "aws_lambda_permission" "this" {
   source_account = local.eventbridge ? null : local.account_id
 }
 
+locals {
+  # RESTORE_TIER (issue 21): a restored archive is organized when its restore completes.
+  notification_events = var.organizer.restore_tier == "off" ? ["s3:ObjectCreated:*"] : ["s3:ObjectCreated:*", "s3:ObjectRestore:Completed"]
+}
+
 resource "aws_s3_bucket_notification" "this" {
   count = local.manage_notification ? 1 : 0
 
@@ -39,7 +44,7 @@ resource "aws_s3_bucket_notification" "this" {
     for_each = local.eventbridge ? [] : local.suffixes
     content {
       lambda_function_arn = aws_lambda_function.this.arn
-      events              = ["s3:ObjectCreated:*"]
+      events              = local.notification_events
       filter_prefix       = var.source_prefix == "" ? null : var.source_prefix
       filter_suffix       = lambda_function.value == "" ? null : lambda_function.value
     }

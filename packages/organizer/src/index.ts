@@ -21,6 +21,19 @@ export { readFailureAction, isPermanentFailure } from './core/failure-policy.js'
 export type { FailureAction, ReadFailureKind } from './core/failure-policy.js';
 export { scopeSkipReason, SKIP_REASONS } from './core/skip-reasons.js';
 export type { ScopeSettings, SkipReason } from './core/skip-reasons.js';
+export {
+  COPYABLE_STORAGE_CLASSES,
+  copyStorageClass,
+  decideAfterFailure,
+  decideBeforeRead,
+  deleteRefusedReason,
+  OBJECT_STATE_REASONS,
+  RESTORE_TIERS,
+  sourceKeptReason,
+} from './core/object-state.js';
+export type { CopyableStorageClass, FailedOperation, ObjectStateFacts, ObjectStateReason, ObjectStateVerdict, RestoreTier, S3FailureFacts } from './core/object-state.js';
+export { carriedAttributes, needsSourceTags } from './core/carried-attributes.js';
+export type { CarriedAttributes, CarriedAttributesInput } from './core/carried-attributes.js';
 
 // s3/: carrying a plan out against S3
 export { createS3Client } from './s3/client.js';

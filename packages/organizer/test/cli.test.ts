@@ -96,14 +96,14 @@ describe('photo-organizer organize', () => {
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const planned = lines.filter((line) => line.status === 'organized');
     expect(planned.map((line) => line.targetKey)).toContain('sorted/2019-07-15/jpeg-dto-offset.jpg');
-    expect(lines.at(-1).summary).toMatchObject({ listed: 22, copied: 0, planned: 21, skipped: 1, failed: 0 });
+    expect(lines.at(-1).summary).toMatchObject({ listed: 22, copied: 0, planned: 20, skipped: 2, failed: 0 });
     expect(await keys(client, 'library')).toEqual([]);
   });
 
   it('a dry run says what would happen, in words that cannot be read as done', async () => {
     const result = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--dry-run'], s3);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^dry run, nothing was written: 22 objects in [\d.]+ s: 21 would be copied, 1 would be skipped \(left in place\), 0 failed$/m);
+    expect(result.stdout).toMatch(/^dry run, nothing was written: 22 objects in [\d.]+ s: 20 would be copied, 2 would be skipped \(left in place\), 0 failed$/m);
     // Not a terminal here: one plain progress line per object on stderr.
     expect(result.stderr).toMatch(/^\[\d+\/22\] 2019 trip\/jpeg-dto-offset\.jpg would go to sorted\/2019-07-15\/jpeg-dto-offset\.jpg \(DateTimeOriginal\)$/m);
     expect(result.stderr).toMatch(/^\[\d+\/22\] would skip 2019 trip\/notes\.txt/m);
@@ -114,16 +114,17 @@ describe('photo-organizer organize', () => {
   it('organizes a prefix of mixed files, then a second run copies nothing', async () => {
     const first = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--concurrency', '3'], s3);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/22 objects in [\d.]+ s: 21 copied, 0 already there \(identical, not copied again\), 1 skipped \(left in place\), 0 failed/);
+    expect(first.stdout).toMatch(/22 objects in [\d.]+ s: 20 copied, 0 already there \(identical, not copied again\), 2 skipped \(left in place\), 0 failed/);
     const afterFirst = await keys(client, 'library');
     expect(afterFirst).toContain('sorted/2019-05-26/mov-apple-creationdate.mov');
-    expect(afterFirst).toContain('sorted/undated/empty.jpg');
+    // The 0-byte placeholder is skipped (empty-object), never copied.
+    expect(afterFirst).not.toContain('sorted/undated/empty.jpg');
     expect(afterFirst.every((key) => key.startsWith('sorted/'))).toBe(true);
-    expect(afterFirst).toHaveLength(21);
+    expect(afterFirst).toHaveLength(20);
 
     const second = await photoOrganizer(['organize', 's3://old-photos/2019 trip/', '--to', 's3://library/sorted', '--endpoint', s3.endpoint, '--json'], s3);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!).summary).toMatchObject({ copied: 0, alreadyOrganized: 21, skipped: 1 });
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!).summary).toMatchObject({ copied: 0, alreadyOrganized: 20, skipped: 2 });
     expect(await keys(client, 'library')).toEqual(afterFirst);
   });
 

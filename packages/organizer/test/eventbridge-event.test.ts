@@ -61,8 +61,12 @@ describe('EventBridge S3 events', () => {
   it('skips other S3 detail types and events without a key, saying why', () => {
     const deleted = parseEvent(objectCreated('IMG.jpg', {}, 'Object Deleted'));
     const noKey = parseEvent({ ...objectCreated('IMG.jpg'), detail: { bucket: { name: 'photos-in' }, object: {} } });
-    expect(deleted).toEqual({ kind: 's3-notification', objects: [], skipped: [{ index: 0, reason: 'EventBridge event "Object Deleted" is not Object Created' }] });
+    expect(deleted).toEqual({ kind: 's3-notification', objects: [], skipped: [{ index: 0, reason: 'EventBridge event "Object Deleted" is not Object Created or Object Restore Completed' }] });
     expect(noKey).toEqual({ kind: 's3-notification', objects: [], skipped: [{ index: 0, reason: 'EventBridge event without detail.bucket.name or detail.object.key' }] });
+  });
+
+  it('takes Object Restore Completed: a restored archive is organized then', () => {
+    expect(parseEvent(objectCreated('IMG.jpg', {}, 'Object Restore Completed'))).toMatchObject({ kind: 's3-notification', objects: [{ bucket: 'photos-in', key: 'IMG.jpg' }] });
   });
 
   it('does not take an event from another source for an S3 one', () => {

@@ -30,10 +30,21 @@ describe('events', () => {
   it('skips records it cannot use and says why', () => {
     const parsed = parseEvent({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectRemoved:Delete', s3: {} }, record('%E0%A4%A.jpg'), {}] });
     expect(parsed.kind === 's3-notification' && parsed.skipped.map((item) => item.reason)).toEqual([
-      'event ObjectRemoved:Delete is not ObjectCreated',
+      'event ObjectRemoved:Delete is not ObjectCreated or ObjectRestore:Completed',
       'key is not valid URL encoding: %E0%A4%A.jpg',
       'not an S3 record',
     ]);
+  });
+
+  it('takes s3:ObjectRestore:Completed: a restored archive is organized then (RESTORE_TIER)', () => {
+    const restored = { ...record('old/IMG_1.JPG'), eventName: 'ObjectRestore:Completed' };
+    expect(parseEvent({ Records: [restored] })).toEqual({
+      kind: 's3-notification',
+      objects: [{ bucket: 'photos-in', key: 'old/IMG_1.JPG', size: 10, eTag: 'abc' }],
+      skipped: [],
+    });
+    const started = { ...record('old/IMG_1.JPG'), eventName: 'ObjectRestore:Post' };
+    expect(parseEvent({ Records: [started] })).toMatchObject({ objects: [], skipped: [{ reason: 'event ObjectRestore:Post is not ObjectCreated or ObjectRestore:Completed' }] });
   });
 
   it('reads S3 Batch Operations invocations, schema 1.0 and 2.0', () => {

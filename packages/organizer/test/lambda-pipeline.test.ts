@@ -214,7 +214,7 @@ describe('the function, run as Lambda runs it, on real S3 events', () => {
       invocationId: 'invocation-1',
       results: [
         { taskId: 'ok', resultCode: 'Succeeded', resultString: 's3://library/photos/2016-08-20/tiff-dto.tif' },
-        { taskId: 'gone', resultCode: 'PermanentFailure', resultString: 'skipped: object-gone' },
+        { taskId: 'gone', resultCode: 'PermanentFailure', resultString: 'skipped: object-gone: deleted before it could be organized' },
       ],
     });
   });

@@ -69,11 +69,34 @@ describe('planObject', () => {
     expect(planObject(facts('incoming/x.bin'), { metadata: unknown }, settings)).toMatchObject({ action: 'skip', detail: 'Unknown file type' });
   });
 
-  it('files by name when exiftool failed, and an empty object without a type check', () => {
+  it('files by name when exiftool failed, and skips an empty object as a placeholder', () => {
     const failed = planObject(facts('incoming/IMG_20190405_123456.jpg'), { metadata: { tags: {}, warnings: [] }, error: 'ExiftoolTimeoutError: ...' }, settings);
     expect(failed.action === 'copy' && [failed.targetKey, failed.decision.dateSource]).toEqual(['library/2019/04/IMG_20190405_123456.jpg', 'FileName']);
     const empty = planObject(facts('incoming/empty.jpg', { object: { bucket: 'uploads', key: 'incoming/empty.jpg', size: 0, eTag: '"d41d8cd98f00b204e9800998ecf8427e"' } }), { metadata: { tags: {}, warnings: [] } }, settings);
-    expect(empty.action === 'copy' && empty.targetKey).toBe('library/undated/empty.jpg');
+    expect(empty).toMatchObject({ action: 'skip', reason: 'empty-object', detail: expect.stringContaining('empty (0 bytes)') });
+  });
+
+  it('writes NFC names: an NFD key (macOS) and an NFC key give one target key, the original kept in source-key', () => {
+    const nfd = 'incoming/Cafe\u0301/Cafe\u0301.jpg';
+    const nfc = nfd.normalize('NFC');
+    const template = { ...settings, keyTemplate: '{dir}/{name}', sourcePrefix: 'incoming/' };
+    const fromMac = planObject(facts(nfd), { metadata: jpeg }, template);
+    const fromPhone = planObject(facts(nfc), { metadata: jpeg }, template);
+    expect(nfd).not.toBe(nfc);
+    expect(fromMac.action === 'copy' && fromMac.targetKey).toBe(`library/${'Café/Café.jpg'.normalize('NFC')}`);
+    expect(fromMac.action === 'copy' && fromMac.targetKey).toBe(fromPhone.action === 'copy' && fromPhone.targetKey);
+    expect(fromMac.action === 'copy' && decodeURIComponent(fromMac.userMetadata['source-key']!)).toBe(nfd);
+  });
+
+  it('skips archived and SSE-C objects from the first response, before any read', () => {
+    expect(planObject(facts('incoming/a.jpg', { state: { storageClass: 'DEEP_ARCHIVE' } }), { metadata: { tags: {}, warnings: [] } }, settings)).toMatchObject({
+      action: 'skip',
+      reason: 'archived',
+      detail: 'archived (DEEP_ARCHIVE): restore it first, then re-run backfill',
+    });
+    expect(planObject(facts('incoming/a.jpg', { state: { sseCustomerAlgorithm: 'AES256' } }), { metadata: { tags: {}, warnings: [] } }, settings)).toMatchObject({
+      reason: 'encrypted-customer-key',
+    });
   });
 
   it('skips a copy the organizer made (already-organized), before and after reading', () => {
@@ -124,7 +147,20 @@ describe('scopeSkipReason', () => {
   });
   it('describes every reason', () => {
     expect(Object.keys(SKIP_REASONS).sort()).toEqual(
-      ['already-organized', 'folder-marker', 'object-gone', 'outside-source-prefix', 'own-output', 'same-bucket-without-prefix', 'superseded', 'unsupported-file-type'],
+      [
+        'already-organized',
+        'archived',
+        'empty-object',
+        'encrypted-customer-key',
+        'folder-marker',
+        'kms-key-not-granted',
+        'object-gone',
+        'outside-source-prefix',
+        'own-output',
+        'same-bucket-without-prefix',
+        'superseded',
+        'unsupported-file-type',
+      ],
     );
   });
 });
@@ -140,9 +176,9 @@ describe('failure policy', () => {
   ])('%s (aborted: %s) -> %s', (kind, aborted, action) => {
     expect(readFailureAction(kind, { aborted }).action).toBe(action);
   });
-  it('reports gone and unsupported objects to Batch Operations as permanent failures, the rest as done', () => {
+  it('reports gone, unsupported, archived, SSE-C and KMS-denied objects to Batch Operations as permanent failures, the rest as done', () => {
     const permanent = (Object.keys(SKIP_REASONS) as SkipReason[]).filter(isPermanentFailure).sort();
-    expect(permanent).toEqual(['object-gone', 'unsupported-file-type']);
+    expect(permanent).toEqual(['archived', 'encrypted-customer-key', 'kms-key-not-granted', 'object-gone', 'unsupported-file-type']);
   });
 });
 

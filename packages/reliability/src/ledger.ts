@@ -11,7 +11,8 @@ export interface LedgerVersion {
   readonly sequence: number;
   readonly md5: string;
   readonly size: number;
-  /** `performance.now()` when the PutObject answered. */
+  /** `performance.now()` when the PutObject was sent and when it answered. */
+  readonly startedAt: number;
   readonly completedAt: number;
   /** What put it there: the plan, or the mutation that re-uploaded the key. */
   readonly origin: string;
@@ -28,12 +29,13 @@ export class Ledger {
   readonly versions: LedgerVersion[] = [];
   readonly deletes: LedgerDelete[] = [];
 
-  recordUpload(key: string, body: Uint8Array, origin: string): LedgerVersion {
+  recordUpload(key: string, body: Uint8Array, origin: string, startedAt = performance.now()): LedgerVersion {
     const version: LedgerVersion = {
       key,
       sequence: this.versions.filter((item) => item.key === key).length,
       md5: createHash('md5').update(body).digest('hex'),
       size: body.byteLength,
+      startedAt,
       completedAt: performance.now(),
       origin,
     };
@@ -86,6 +88,8 @@ export interface ByteVerdict {
   readonly duplicatedByCopySourceRace: readonly string[];
   /** Library copies that match no version ever uploaded under the key their metadata names. */
   readonly mismatched: readonly string[];
+  /** Of those, copies holding other bytes than their `source-etag` names (see `duplicatedByCopySourceRace`). */
+  readonly mismatchedByCopySourceRace: readonly string[];
   /** Move mode: versions copied to the library whose source is still there (the move did not finish). */
   readonly copiedNotMoved: number;
 }
@@ -101,7 +105,10 @@ export function judgeByBytes(ledger: Ledger, sourceNow: ReadonlyMap<string, stri
     copies.set(id, [...(copies.get(id) ?? []), copy]);
   }
   const known = new Set(ledger.versions.map((version) => `${version.key}\0${version.md5}`));
-  const mismatched = library.filter((copy) => !known.has(`${copy.sourceKey ?? ''}\0${copy.md5}`)).map((copy) => `${describeCopy(copy)} (names source ${String(copy.sourceKey)})`);
+  const unknown = library.filter((copy) => !known.has(`${copy.sourceKey ?? ''}\0${copy.md5}`));
+  const describeUnknown = (copy: LibraryCopy) => `${describeCopy(copy)} (names source ${String(copy.sourceKey)})`;
+  const mismatched = unknown.filter((copy) => describeCopy(copy) === copy.key).map(describeUnknown);
+  const mismatchedByCopySourceRace = unknown.filter((copy) => describeCopy(copy) !== copy.key).map(describeUnknown);
   const inLibrary = (version: LedgerVersion) => copies.get(`${version.key}\0${version.md5}`) ?? [];
   const inSource = (version: LedgerVersion) => sourceNow.get(version.key) === version.md5;
   const present = (version: LedgerVersion) => inLibrary(version).length > 0 || inSource(version);
@@ -131,7 +138,8 @@ export function judgeByBytes(ledger: Ledger, sourceNow: ReadonlyMap<string, stri
       fates.set(version, 'superseded');
       continue;
     }
-    const deletedAfter = ledger.deletes.some((item) => item.key === version.key && item.completedAt >= version.completedAt);
+    // After the upload was sent: its event can reach the function (and fire the delete) before PutObject answers here.
+    const deletedAfter = ledger.deletes.some((item) => item.key === version.key && item.completedAt >= version.startedAt);
     if (deletedAfter && !sourceNow.has(version.key)) {
       fates.set(version, 'deleted-by-user');
       continue;
@@ -147,6 +155,7 @@ export function judgeByBytes(ledger: Ledger, sourceNow: ReadonlyMap<string, stri
     duplicated,
     duplicatedByCopySourceRace,
     mismatched,
+    mismatchedByCopySourceRace,
     copiedNotMoved,
   };
 }

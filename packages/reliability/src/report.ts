@@ -86,12 +86,12 @@ function soakRows(soaks: readonly SoakResult[]): string[] {
     ['versions: in library / undated / kept in source / superseded by a re-upload / deleted by the user', (soak) => `${soak.fates['in-library']} / ${soak.fates['in-library-undated']} / ${soak.fates['kept-in-source']} / ${soak.fates.superseded} / ${soak.fates['deleted-by-user']}`],
     ['skips logged (by reason; not confirmed by S3)', (soak) => `${Object.entries(soak.skips).map(([reason, value]) => `${reason} ${value}`).join(', ') || 'none'} (${soak.unverifiedSkips.length})`],
     ['move mode: copied but source kept', (soak) => (soak.move ? soak.copiedNotMoved : '-'), (all) => sum(all, (soak) => soak.copiedNotMoved)],
-    ['sidecars rewritten with the same bytes', (soak) => (soak.sidecar ? soak.sidecarRewritesSameBytes : '-'), (all) => sum(all, (soak) => soak.sidecarRewritesSameBytes)],
+    ['sidecars rewritten with the same bytes / missing while the event is in the failure queue', (soak) => (soak.sidecar ? `${soak.sidecarRewritesSameBytes} / ${soak.sidecarsAwaitingRedrive}` : '-'), (all) => `${sum(all, (soak) => soak.sidecarRewritesSameBytes)} / ${sum(all, (soak) => soak.sidecarsAwaitingRedrive)}`],
     ['multipart copies started / uploads left for the lifecycle rule (kept to resume, never resumed; id never seen by the function)', (soak) => `${soak.multipartCopies} / ${soak.orphanMultipartUploads} (${soak.orphansWithoutAbort}; ${soak.orphansUnknownToFunction})`],
     ['**lost** (versions in neither bucket, for no reason S3 confirms)', (soak) => soak.lost.length + soak.mismatched.length, (all) => sum(all, (soak) => soak.lost.length + soak.mismatched.length)],
     ['**overwritten** (photos; sidecars with other bytes)', (soak) => `${soak.overwritten.length}; ${soak.sidecarsOverwritten.length}`, (all) => sum(all, (soak) => soak.overwritten.length + soak.sidecarsOverwritten.length)],
     ['**duplicated**', (soak) => soak.duplicated.length, (all) => sum(all, (soak) => soak.duplicated.length)],
-    ['duplicated by the local server copying a source mid-rewrite (every copy was conditional: not counted above)', (soak) => soak.duplicatedByCopySourceRace.length, (all) => sum(all, (soak) => soak.duplicatedByCopySourceRace.length)],
+    ['duplicated / torn by the local server copying a source mid-rewrite (every copy was conditional: not counted above)', (soak) => `${soak.duplicatedByCopySourceRace.length} / ${soak.mismatchedByCopySourceRace.length}`, (all) => `${sum(all, (soak) => soak.duplicatedByCopySourceRace.length)} / ${sum(all, (soak) => soak.mismatchedByCopySourceRace.length)}`],
     ['**hung**', (soak) => soak.hung, (all) => sum(all, (soak) => soak.hung)],
     ['soak time', (soak) => `${(soak.durationMs / 1000).toFixed(0)} s`, (all) => `${(sum(all, (soak) => soak.durationMs) / 1000).toFixed(0)} s`],
   ];
@@ -142,7 +142,7 @@ export function renderMarkdown(figures: ReliabilityFigures, when = new Date(), c
   const failures = soaks.flatMap((soak) => soak.failureQueue.map((failure) => `- seed ${soak.seed}: ${failure.source} (${failure.attempts} attempts): ${failure.reason.slice(0, 300)}`));
   if (failures.length > 0) lines.push('', '## Failure queue', '', ...failures);
   const problems = soaks.flatMap((soak) =>
-    [...soak.lost.map((item) => `lost ${item}`), ...soak.mismatched.map((item) => `mismatched ${item}`), ...soak.overwritten, ...soak.sidecarsOverwritten, ...soak.duplicated.map((item) => `duplicated ${item}`), ...soak.duplicatedByCopySourceRace.map((item) => `duplicated by the local server's copy-source race ${item}`), ...soak.unverifiedSkips.map((item) => `unconfirmed skip ${item}`), ...soak.collisionProblems, ...soak.sidecarProblems].map((item) => `- seed ${soak.seed}: ${item}`),
+    [...soak.lost.map((item) => `lost ${item}`), ...soak.mismatched.map((item) => `mismatched ${item}`), ...soak.overwritten, ...soak.sidecarsOverwritten, ...soak.duplicated.map((item) => `duplicated ${item}`), ...soak.duplicatedByCopySourceRace.map((item) => `duplicated by the local server's copy-source race ${item}`), ...soak.mismatchedByCopySourceRace.map((item) => `torn by the local server's copy-source race ${item}`), ...soak.unverifiedSkips.map((item) => `unconfirmed skip ${item}`), ...soak.collisionProblems, ...soak.sidecarProblems].map((item) => `- seed ${soak.seed}: ${item}`),
   );
   if (problems.length > 0) lines.push('', '## Problems', '', ...problems.slice(0, 60), ...(problems.length > 60 ? [`- ... and ${problems.length - 60} more (results/latest.json)`] : []));
   if (hostile.unsafeLandings.length > 0) lines.push('', '## Unsafe landings', '', ...hostile.unsafeLandings.map((item) => `- ${item}`));

@@ -105,8 +105,10 @@ export interface SoakResult {
   readonly duplicatedByCopySourceRace: readonly string[];
   /** CopyObject / UploadPartCopy requests the function sent without `x-amz-copy-source-if-match`. */
   readonly unconditionalCopies: number;
-  /** Library copies whose bytes match no version uploaded under the key their metadata names. */
+  /** Library copies whose bytes match no version uploaded under the key their metadata names (copy-source races apart, unless a copy was unconditional). */
   readonly mismatched: readonly string[];
+  /** Of those, copies conditional on the source's ETag that hold other bytes than it names (torn by the local server's copy-source race). */
+  readonly mismatchedByCopySourceRace: readonly string[];
   /** Photo keys in the library created more than once. */
   readonly overwritten: readonly string[];
   /** Sidecar keys written again with other bytes, or describing another version than their photo's. */
@@ -115,6 +117,8 @@ export interface SoakResult {
   readonly sidecarRewritesSameBytes: number;
   /** Photos without a sidecar (sidecar mode) and sidecars without a photo. */
   readonly sidecarProblems: readonly string[];
+  /** Photos without a sidecar whose event is in the failure queue (a redrive writes it) or whose copy is torn. */
+  readonly sidecarsAwaitingRedrive: number;
   /** Move mode: copies whose source is still there. */
   readonly copiedNotMoved: number;
   /** Collisions that did not end as two copies, `name.ext` and `name-<n>.ext`. */
@@ -328,8 +332,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const reupload = (upload: PlannedUpload, mutation: Mutation) => async () => {
     const random = seededRandom(Math.floor((upload.mutationDraw ?? 0) * 2 ** 31));
     const body = makeDatedJpeg({ captureDate: randomDate(random), nonce: `re-upload of ${upload.key} ${random()}`, padBytes: padFor(random) });
+    const startedAt = performance.now();
     await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: upload.key, Body: body }));
-    ledger.recordUpload(upload.key, body, mutation);
+    ledger.recordUpload(upload.key, body, mutation, startedAt);
     reuploads[mutation] = (reuploads[mutation] ?? 0) + 1;
   };
   const remove = (upload: PlannedUpload, mutation: Mutation) => async () => {
@@ -366,8 +371,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await pMap(plan, async (upload) => {
       // Armed before the upload: its event may reach the function before PutObject answers here.
       if (upload.mutation && !upload.mutation.endsWith('-soon')) mutate(upload);
+      const startedAt = performance.now();
       await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: upload.key, Body: upload.body }));
-      ledger.recordUpload(upload.key, upload.body, 'plan');
+      ledger.recordUpload(upload.key, upload.body, 'plan', startedAt);
       if (upload.mutation?.endsWith('-soon')) mutate(upload);
       if (++uploaded % 250 === 0) log(`uploaded ${uploaded}/${plan.length}`);
     }, { concurrency: 4 });
@@ -375,17 +381,30 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await interposer.settled();
     await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${FLUSH_PREFIX}flush`, Body: Buffer.alloc(0) }));
 
-    // Hung = deliveries still running when this deadline passes (the function's own timeout is 60 s).
-    const deadline = performance.now() + Math.max(120_000, plan.length * 200);
+    // Hung = deliveries still pending while no invocation finished for STALL_MS (twice the
+    // function's timeout): the run waits as long as the function makes progress, however loaded the machine.
+    const STALL_MS = 120_000;
     let finished = false;
-    while (performance.now() < deadline) {
+    for (;;) {
+      let lastCount = pipeline.invocations.length;
+      let lastProgress = performance.now();
       let timer: NodeJS.Timeout | undefined;
       const idle = await Promise.race([
         pipeline.idle().then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadline - performance.now()))),
+        new Promise<boolean>((resolve) => {
+          timer = setInterval(() => {
+            if (pipeline.invocations.length !== lastCount) {
+              lastCount = pipeline.invocations.length;
+              lastProgress = performance.now();
+            } else if (performance.now() - lastProgress > STALL_MS) resolve(false);
+          }, 1000);
+        }),
       ]);
-      clearTimeout(timer);
-      if (!idle) break;
+      clearInterval(timer);
+      if (!idle) {
+        log(`no invocation finished for ${STALL_MS / 1000} s with deliveries pending: hung`);
+        break;
+      }
       // A re-upload a late request fired makes new events: wait for those too.
       const before = ledger.versions.length + ledger.deletes.length;
       await interposer.settled();
@@ -446,10 +465,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     const sidecarProblems: string[] = [];
     const sidecarByKey = new Map(library.sidecars.map((entry) => [entry.key, entry]));
+    // A photo whose event ended in the failure queue gets its sidecar when that event is redriven;
+    // a torn copy (the local server's copy-source race) is reported on its own.
+    const failedSources = new Set(failureQueue.map((failure) => failure.source));
+    const tornCopies = new Set(bytes.mismatchedByCopySourceRace.map((line) => line.split(' (')[0]!));
+    let sidecarsAwaitingRedrive = 0;
     for (const photo of library.photos) {
       const entry = sidecarByKey.get(`${photo.key}.json`);
       if (!sidecar) continue;
-      if (!entry) sidecarProblems.push(`${photo.key}: no sidecar`);
+      if (!entry && (failedSources.has(photo.sourceKey ?? '') || tornCopies.has(photo.key))) sidecarsAwaitingRedrive++;
+      else if (!entry) sidecarProblems.push(`${photo.key}: no sidecar`);
       else if (entry.sourceKey !== photo.sourceKey || entry.sourceEtag !== photo.sourceEtag) {
         sidecarsOverwritten.push(`${entry.key} describes ${entry.sourceKey} ${entry.sourceEtag}, its photo is ${photo.sourceKey} ${photo.sourceEtag}`);
       }
@@ -547,18 +572,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       duplicated: interposer.stats.unconditionalCopies > 0 ? [...bytes.duplicated, ...bytes.duplicatedByCopySourceRace] : bytes.duplicated,
       duplicatedByCopySourceRace: interposer.stats.unconditionalCopies > 0 ? [] : bytes.duplicatedByCopySourceRace,
       unconditionalCopies: interposer.stats.unconditionalCopies,
-      mismatched: bytes.mismatched,
+      mismatched: interposer.stats.unconditionalCopies > 0 ? [...bytes.mismatched, ...bytes.mismatchedByCopySourceRace] : bytes.mismatched,
+      mismatchedByCopySourceRace: interposer.stats.unconditionalCopies > 0 ? [] : bytes.mismatchedByCopySourceRace,
       overwritten,
       sidecarsOverwritten,
       sidecarRewritesSameBytes,
       sidecarProblems,
+      sidecarsAwaitingRedrive,
       copiedNotMoved: bytes.copiedNotMoved,
       collisionProblems,
       orphanMultipartUploads: orphanIds.length,
       orphansWithoutAbort: orphanIds.filter((id) => known.has(id) && !aborted.has(id)).length,
       orphansUnknownToFunction: orphanIds.filter((id) => !known.has(id)).length,
       multipartCopies: interposer.stats.requests.CreateMultipartUpload,
-      // An invocation Lambda had to kill at its timeout hung; so did a delivery still running at the deadline.
+      // An invocation Lambda had to kill at its timeout hung; so did deliveries that stopped making progress.
       hung: (finished ? 0 : 1) + pipeline.runtime.stats.timeouts,
       timeouts: pipeline.runtime.stats.timeouts,
       crashes: pipeline.runtime.stats.crashes,

@@ -96,6 +96,25 @@ function readerErrorKind(error: S3RangeReaderError): S3ErrorKind {
   return 'other';
 }
 
+/**
+ * S3's error code of a failed request (`InvalidObjectState`, `AccessDenied`, `KMS.NotFoundException`,
+ * `SlowDown`...), or undefined when the response had no body (every HEAD error) or none arrived.
+ * The SDK puts the code in `name` (`Code` in the body); its stand-ins for a missing body
+ * (`Unknown`, `UnknownError`, `NotFound`, `Forbidden`, `BadRequest`) are not S3 codes.
+ *
+ * @example
+ * s3ErrorCode(error); // 'InvalidObjectState'
+ */
+export function s3ErrorCode(error: unknown): string | undefined {
+  const raw = (error ?? {}) as RawError & { readonly Code?: string };
+  if (error instanceof AccessDeniedError || error instanceof RequestFailedError) return error.code;
+  const code = raw.Code ?? raw.name;
+  if (!code || NOT_S3_CODES.has(code)) return undefined;
+  return code;
+}
+
+const NOT_S3_CODES = new Set(['Error', 'Unknown', 'UnknownError', 'NotFound', 'Forbidden', 'BadRequest', 'TypeError', 'AbortError', 'TimeoutError', 'TransientFault']);
+
 /** Marker for faults the reader detects itself (timeout, short body): always transient. */
 export class TransientFault extends Error {
   override name = 'TransientFault';
@@ -124,7 +143,8 @@ export function classifyError(error: unknown, facts: RequestFacts, pinned: strin
     case 'not-found':
       return new ObjectNotFoundError(withStatus, { cause: error });
     case 'access-denied':
-      return new AccessDeniedError(withStatus, { cause: error });
+      // Keep S3's code and message: InvalidObjectState (archived) and KMS denials are 403s too.
+      return new AccessDeniedError({ ...withStatus, code: s3ErrorCode(error), s3Message: raw.message || undefined }, { cause: error });
     case 'invalid-range':
       return new RangeNotSatisfiableError(withStatus, { cause: error });
     default: {

@@ -69,11 +69,22 @@ export class ObjectNotFoundError extends S3RangeReaderError {
   }
 }
 
-/** 403: the client's credentials may not read this object. Not retried. */
+/**
+ * 403: S3 refused to serve the object. Not retried. `code` keeps S3's error code, because a 403 is
+ * several different things: `AccessDenied` (a missing permission, or a KMS key not granted: the
+ * message names the KMS action), `InvalidObjectState` (archived: restore it first), `KMS.*`.
+ */
 export class AccessDeniedError extends S3RangeReaderError {
   override name = 'AccessDeniedError';
-  constructor(facts: RequestFacts, options?: ErrorOptions) {
-    super('Access denied', facts, options);
+  /** S3's error code (`AccessDenied`, `InvalidObjectState`, `KMS.DisabledException`, ...), when the response had a body. */
+  readonly code: string | undefined;
+  /** S3's own message, when the response had a body. */
+  readonly s3Message: string | undefined;
+
+  constructor(facts: RequestFacts & { readonly code?: string | undefined; readonly s3Message?: string | undefined }, options?: ErrorOptions) {
+    super(`${facts.code && facts.code !== 'AccessDenied' ? facts.code : 'Access denied'}${facts.s3Message ? `: ${facts.s3Message}` : ''}`, facts, options);
+    this.code = facts.code;
+    this.s3Message = facts.s3Message;
   }
 }
 

@@ -13,5 +13,5 @@ export {
   S3RangeReaderError,
 } from './errors.js';
 export type { RequestFacts } from './errors.js';
-export { s3ErrorKind, statusOf } from './classify-error.js';
+export { s3ErrorCode, s3ErrorKind, statusOf } from './classify-error.js';
 export type { S3ErrorKind } from './classify-error.js';

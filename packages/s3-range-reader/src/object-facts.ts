@@ -30,6 +30,15 @@ export interface ObjectFacts {
   readonly bucketKeyEnabled: boolean | undefined;
   /** `x-amz-server-side-encryption-customer-algorithm`: set for SSE-C objects (a copy needs the key). */
   readonly sseCustomerAlgorithm: string | undefined;
+  /** `x-amz-restore`: a restored archive's `ongoing-request="false", expiry-date=...`. */
+  readonly restore: string | undefined;
+  /** `x-amz-object-lock-legal-hold` (`ON` / `OFF`), shown to callers with s3:GetObjectLegalHold. */
+  readonly objectLockLegalHold: string | undefined;
+  /** `x-amz-object-lock-mode` (`GOVERNANCE` / `COMPLIANCE`), shown to callers with s3:GetObjectRetention. */
+  readonly objectLockMode: string | undefined;
+  readonly objectLockRetainUntil: Date | undefined;
+  /** `x-amz-tagging-count`. */
+  readonly tagCount: number | undefined;
 }
 
 /** Facts from a GET or HEAD response; `size` is the caller's (Content-Range total or Content-Length). */
@@ -50,5 +59,10 @@ export function objectFacts(output: GetObjectCommandOutput | HeadObjectCommandOu
     sseKmsKeyId: output.SSEKMSKeyId,
     bucketKeyEnabled: output.BucketKeyEnabled,
     sseCustomerAlgorithm: output.SSECustomerAlgorithm,
+    restore: output.Restore,
+    objectLockLegalHold: output.ObjectLockLegalHoldStatus,
+    objectLockMode: output.ObjectLockMode,
+    objectLockRetainUntil: output.ObjectLockRetainUntilDate,
+    tagCount: 'TagCount' in output ? output.TagCount : undefined,
   });
 }

@@ -1,6 +1,7 @@
 import { NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ObjectChangedError, ObjectNotFoundError, RequestFailedError, s3ErrorKind, statusOf } from '../src/index.js';
+import { AccessDeniedError, ObjectChangedError, ObjectNotFoundError, RequestFailedError, s3ErrorCode, s3ErrorKind, statusOf } from '../src/index.js';
+import { classifyError } from '../src/classify-error.js';
 
 // The SDK's own exception classes, built as its deserializer builds them from an S3 answer
 // (status in $metadata, the S3 error code as name): no server needed to exercise the table.
@@ -35,5 +36,28 @@ describe('s3ErrorKind', () => {
   it('reads the HTTP status of SDK errors', () => {
     expect(statusOf(serviceError('SlowDown', 503))).toBe(503);
     expect(statusOf(new Error('no response'))).toBeUndefined();
+  });
+});
+
+describe('the S3 error code is kept, not folded into "Access denied"', () => {
+  it.each([
+    ['InvalidObjectState', "The operation is not valid for the object's storage class", 'InvalidObjectState'],
+    ['AccessDenied', 'User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: kms:Decrypt', 'AccessDenied'],
+    ['KMS.DisabledException', 'arn:aws:kms:eu-west-1:1:key/k is disabled.', 'KMS.DisabledException'],
+  ])('a 403 %s keeps its code and message through the reader', (code, message, expected) => {
+    const sdkError = new S3ServiceException({ name: code, $fault: 'client', $metadata: { httpStatusCode: 403 }, message });
+    const classified = classifyError(sdkError, facts, undefined);
+    expect(classified).toBeInstanceOf(AccessDeniedError);
+    expect((classified as AccessDeniedError).code).toBe(expected);
+    expect(classified.message).toContain(message);
+    expect(s3ErrorCode(classified)).toBe(expected);
+    expect(s3ErrorKind(classified)).toBe('access-denied');
+  });
+
+  it('has no code for a HEAD error (no body: the SDK says UnknownError / NotFound)', () => {
+    expect(s3ErrorCode(serviceError('Unknown', 400))).toBeUndefined();
+    expect(s3ErrorCode(serviceError('UnknownError', 400))).toBeUndefined();
+    expect(s3ErrorCode(serviceError('NotFound', 404))).toBeUndefined();
+    expect(s3ErrorCode(serviceError('InvalidRequest', 400))).toBe('InvalidRequest');
   });
 });

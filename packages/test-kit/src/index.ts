@@ -4,6 +4,8 @@ export { pinnedExiftool } from './exiftool-paths.js';
 export type { PinnedExiftool } from './exiftool-paths.js';
 export { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, encodeEventKey, startLocalS3 } from './local-s3.js';
 export type { LocalS3, LocalS3Options } from './local-s3.js';
+export { createObjectStateStandIns } from './object-state-stand-ins.js';
+export type { ObjectStateStandInOptions, ObjectStateStandIns } from './object-state-stand-ins.js';
 export { seededRandom, startFaultProxy } from './fault-proxy.js';
 export type { FaultKind, FaultPlan, FaultProxy, FaultProxyOptions, FaultProxyStats, ProxiedRequest } from './fault-proxy.js';
 export { FfmpegError, LargeMediaError, makeLargeJpeg, makeLargeMp4, makeSparseFile } from './large-media.js';

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { createObjectStateStandIns, type ObjectStateStandInOptions, type ObjectStateStandIns } from './object-state-stand-ins.js';
 import { type Middleware, type S3rverStore, s3rverCompatibility, toS3Event } from './s3rver-compatibility/index.js';
+import { createTaggingStandIn } from './tagging-stand-in.js';
 
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS and ships no types; these are the few members used here.
@@ -29,6 +31,8 @@ export interface LocalS3Options {
   readonly directory?: string;
   /** Port on 127.0.0.1. @default 0 (a random free port) */
   readonly port?: number;
+  /** The object-state stand-ins' options (archive tiers, SSE-C, KMS denial, Object Lock: `object-state-stand-ins.ts`). */
+  readonly objectStates?: ObjectStateStandInOptions;
 }
 
 export interface LocalS3 {
@@ -38,6 +42,8 @@ export interface LocalS3 {
   /** A ready configuration for `new S3Client(...)`; override `endpoint` to go through a proxy. */
   readonly clientConfig: S3ClientConfig;
   client(overrides?: S3ClientConfig): S3Client;
+  /** What s3rver cannot produce, answered as AWS documents (`object-state-stand-ins.ts`): restore requests, refusals. */
+  readonly objectStates: ObjectStateStandIns;
   /** Calls `listener` with each ObjectCreated notification (one record, AWS's shape). */
   onObjectCreated(listener: (event: S3Event) => void): () => void;
   /** Resolves with the first ObjectCreated record that satisfies `predicate`. */
@@ -88,6 +94,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       onObjectCreated: (created) => deliver(toS3Event(created, LOCAL_S3_REGION)),
     }),
   );
+  // Stand-ins for what s3rver cannot produce (object states, tags), in front of everything above.
+  const objectStates = createObjectStateStandIns(server.store, options.objectStates);
+  server.middleware.unshift(objectStates.middleware as Middleware, createTaggingStandIn() as Middleware);
   // The one creation s3rver still serves itself: browser-form POST uploads.
   server.on('event', (raw) => {
     const record = raw.Records[0];
@@ -114,6 +123,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     directory,
     clientConfig,
     client: (overrides = {}) => new S3Client({ ...clientConfig, ...overrides }),
+    objectStates,
     onObjectCreated(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

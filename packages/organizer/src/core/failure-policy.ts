@@ -50,5 +50,16 @@ export function readFailureAction(kind: ReadFailureKind, context: { readonly abo
  * isPermanentFailure('own-output');  // false: Succeeded (not ours to do)
  */
 export function isPermanentFailure(reason: SkipReason): boolean {
-  return reason === 'object-gone' || reason === 'unsupported-file-type';
+  return PERMANENT_FAILURES.has(reason);
 }
+
+// The object states of core/object-state.ts (archived, SSE-C, KMS) are final too (an empty
+// placeholder is simply not ours to do, like own output): the job
+// report lists them with their reason.
+const PERMANENT_FAILURES: ReadonlySet<SkipReason> = new Set<SkipReason>([
+  'object-gone',
+  'unsupported-file-type',
+  'archived',
+  'encrypted-customer-key',
+  'kms-key-not-granted',
+]);

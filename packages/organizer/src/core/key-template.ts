@@ -89,16 +89,32 @@ export function numberedKey(key: string, index: number): string {
   return `${key.slice(0, slash + 1)}${stem}-${index}${ext ? `.${ext}` : ''}`;
 }
 
+/** What a file name keeps at least when a deep folder (`{dir}`) is shortened instead. */
+const MIN_NAME_BYTES = 200;
+
 /**
- * Joins prefix and key and keeps the result within S3's 1,024-byte limit: an over-long file name
- * is shortened and given a hash of the full name, so two long names never collide.
+ * Joins prefix and key and keeps the result within S3's 1,024-byte limit. A folder too deep to
+ * leave room for the name (a long `{dir}`) is cut and given a hash of the whole folder, so every
+ * file of one deep folder lands in the same shortened folder and two folders never merge; an
+ * over-long file name is shortened the same way, with a hash of the full key. Deterministic.
+ *
+ * @example
+ * joinKey('library/', `${'deep/'.repeat(200)}IMG_1.JPG`); // 'library/deep/deep/...dee~3f9a0c1b2d4e/IMG_1.JPG' (at most 1,016 bytes)
  */
 export function joinKey(prefix: string, key: string, reserveBytes = 8): string {
   const full = `${prefix}${key}`;
   if (Buffer.byteLength(full) + reserveBytes <= MAX_KEY_BYTES) return full;
   const slash = full.lastIndexOf('/');
-  const folder = full.slice(0, slash + 1);
-  const { stem, ext } = splitExtension(full.slice(slash + 1));
+  const name = full.slice(slash + 1);
+  let folder = full.slice(0, slash + 1);
+  // Issue 21: a deep folder is shortened with a hash, like names, instead of failing every attempt.
+  const folderBudget = MAX_KEY_BYTES - reserveBytes - Math.min(Buffer.byteLength(name), MIN_NAME_BYTES);
+  if (Buffer.byteLength(folder) > folderBudget) {
+    const folderSuffix = `~${createHash('sha256').update(folder).digest('hex').slice(0, 12)}/`;
+    folder = `${truncateUtf8(folder.slice(0, -1), folderBudget - Buffer.byteLength(folderSuffix))}${folderSuffix}`;
+    if (Buffer.byteLength(folder) + Buffer.byteLength(name) + reserveBytes <= MAX_KEY_BYTES) return `${folder}${name}`;
+  }
+  const { stem, ext } = splitExtension(name);
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 12);
   const suffix = `~${hash}${ext ? `.${ext}` : ''}`;
   const budget = MAX_KEY_BYTES - reserveBytes - Buffer.byteLength(folder) - Buffer.byteLength(suffix);
@@ -116,9 +132,19 @@ function fill(template: string, values: Partial<Record<Placeholder, string>>): s
   return template.replace(/\{([a-z]+)\}/g, (_, name: Placeholder) => values[name] ?? '');
 }
 
-/** Empty `{dir}` leaves `//`; S3 would keep it as an empty folder name. */
+/**
+ * Empty `{dir}` leaves `//`; S3 would keep it as an empty folder name. A `.` or `..` segment (a
+ * key S3 allows, e.g. `photos/..`) becomes `_` / `__`, and a NUL U+FFFD: a tool copying the
+ * library to a disk (aws s3 sync, rclone) would resolve those outside the folder they name.
+ */
 function normalise(key: string): string {
-  return key.replace(/\/{2,}/g, '/').replace(/^\//, '');
+  return key
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\//, '')
+    .split('/')
+    .map((segment) => (segment === '.' ? '_' : segment === '..' ? '__' : segment))
+    .join('/')
+    .replace(/\0/g, '\uFFFD');
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

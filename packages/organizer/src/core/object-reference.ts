@@ -1,3 +1,4 @@
+import type { ObjectStateFacts } from './object-state.js';
 import type { ObjectChecksum } from './same-content.js';
 
 /**
@@ -60,6 +61,8 @@ export interface ObjectFacts {
   /** The object's user metadata (`x-amz-meta-*`, names lower-case, values as S3 returns them). */
   readonly userMetadata?: Readonly<Record<string, string>> | undefined;
   readonly contentHeaders: ContentHeaders;
+  /** Storage class, encryption, Object Lock and tag count as S3 reported them (`core/object-state.ts` decides from these). */
+  readonly state?: ObjectStateFacts | undefined;
 }
 
 /** `s3://bucket/key`, for logs and outcomes. */

@@ -6,6 +6,7 @@ import { joinKey, renderKey } from './key-template.js';
 import { MEDIA_TYPE_TAGS, unsupportedReason } from './media-type.js';
 import { type ExtractedMetadata, textTag } from './metadata.js';
 import { fileNameOf, type ObjectFacts } from './object-reference.js';
+import { decideBeforeRead } from './object-state.js';
 import { type SidecarDocument, sidecarDocument } from './sidecar-document.js';
 import type { SkipReason } from './skip-reasons.js';
 
@@ -116,14 +117,20 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
   if (early) return early;
   const { object } = facts;
   const { metadata } = read;
-  // Nothing is read from an empty object, so there is no type to check; exiftool failures leave
-  // the type unknown, and the file is filed by name or as undated rather than left behind.
-  if (object.size > 0 && read.error === undefined && !placement?.companion) {
+  // Issue 21: an empty placeholder, an archived or SSE-C object is never copied.
+  const blocked = decideBeforeRead(facts.state, object.size);
+  if (blocked) return { action: 'skip', reason: blocked.reason, detail: blocked.detail };
+  // exiftool failures leave the type unknown, and the file is filed by name or as undated rather
+  // than left behind.
+  if (read.error === undefined && !placement?.companion) {
     const unsupported = unsupportedReason(metadata);
     if (unsupported) return { action: 'skip', reason: 'unsupported-file-type', detail: unsupported };
   }
 
-  const fileName = fileNameOf(object.key);
+  // Issue 21: destination names in NFC, so a name typed on a Mac (NFD) and on a phone (NFC) is one
+  // key, and the same bytes one photo; the original key stays in the `source-key` metadata.
+  const fileName = fileNameOf(object.key).normalize('NFC');
+  // Issue 18: a group member is filed under its primary's decision (GroupPlacement).
   const decision =
     placement?.decision ??
     decideCaptureDate(metadata.tags, {
@@ -136,7 +143,7 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
     settings.destinationPrefix,
     renderKey(settings.keyTemplate, {
       fileName,
-      dir: dirBelowPrefix(object.key, settings.sourcePrefix),
+      dir: dirBelowPrefix(object.key, settings.sourcePrefix).normalize('NFC'),
       captureDate: decision.dated ? decision.captureDate : undefined,
     }),
   );

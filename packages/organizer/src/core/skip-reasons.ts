@@ -1,4 +1,5 @@
 import type { ObjectReference } from './object-reference.js';
+import { OBJECT_STATE_REASONS, type ObjectStateReason } from './object-state.js';
 
 /**
  * Why an object was not organized. Every skip is logged with its reason and a detail; none is an
@@ -14,7 +15,9 @@ export type SkipReason =
   | 'object-gone'
   | 'superseded'
   | 'already-organized'
-  | 'unsupported-file-type';
+  | 'unsupported-file-type'
+  // The object's state (core/object-state.ts): empty, archived, SSE-C, KMS key not granted.
+  | ObjectStateReason;
 
 /**
  * What each {@link SkipReason} means, in the words a log reader needs.
@@ -30,6 +33,7 @@ export const SKIP_REASONS: Readonly<Record<SkipReason, string>> = Object.freeze(
   superseded: 'superseded by a newer upload (S3 answered 412 to the event\'s ETag): that upload\'s own event organizes it',
   'already-organized': 'this object is a copy made by the organizer',
   'unsupported-file-type': 'not a photo or video',
+  ...OBJECT_STATE_REASONS,
 });
 
 /**

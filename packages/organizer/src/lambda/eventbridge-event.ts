@@ -46,7 +46,10 @@ export function isS3EventBridgeEvent(event: object): event is S3EventBridgeEvent
  */
 export function parseS3EventBridgeEvent(event: S3EventBridgeEvent): EventBridgeParseResult {
   const detailType = event['detail-type'];
-  if (detailType !== 'Object Created') return { skipped: `EventBridge event "${detailType.slice(0, 100)}" is not Object Created` };
+  // Issue 21: 'Object Restore Completed' organizes a restored archive (RESTORE_TIER).
+  if (detailType !== 'Object Created' && detailType !== 'Object Restore Completed') {
+    return { skipped: `EventBridge event "${detailType.slice(0, 100)}" is not Object Created or Object Restore Completed` };
+  }
   const bucket = event.detail?.bucket?.name;
   const object = event.detail?.object;
   const key = object?.key;

@@ -68,8 +68,9 @@ function parseNotification(records: readonly unknown[]): ParsedEvent {
       skipped.push({ index, reason: 'not an S3 record' });
       return;
     }
-    if (!eventName.startsWith('ObjectCreated:')) {
-      skipped.push({ index, reason: `event ${eventName} is not ObjectCreated` });
+    // Issue 21: a restored archive (RESTORE_TIER) is organized when its restore completes.
+    if (!eventName.startsWith('ObjectCreated:') && eventName !== 'ObjectRestore:Completed') {
+      skipped.push({ index, reason: `event ${eventName} is not ObjectCreated or ObjectRestore:Completed` });
       return;
     }
     const bucket = value.s3?.bucket?.name;

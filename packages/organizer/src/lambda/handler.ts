@@ -95,10 +95,14 @@ async function handleBatch(invocation: BatchInvocation, current: Container, sign
       const item = byObject.get(task.object)!;
       if (item.error) return { taskId: task.taskId, resultCode: 'TemporaryFailure', resultString: item.error.message.slice(0, 1024) };
       const outcome = item.outcome!;
-      if (outcome.status === 'organized') return { taskId: task.taskId, resultCode: 'Succeeded', resultString: outcome.target };
+      if (outcome.status === 'organized') {
+        return { taskId: task.taskId, resultCode: 'Succeeded', resultString: outcome.sourceKept ? `${outcome.target} (source kept: ${outcome.sourceKept})` : outcome.target };
+      }
       // Objects gone or unsupported will not change on retry; own output is simply not ours to do.
       const resultCode = isPermanentFailure(outcome.reason) ? 'PermanentFailure' : 'Succeeded';
-      return { taskId: task.taskId, resultCode, resultString: `skipped: ${outcome.reason}` };
+      // Issue 21: the plain-words reason (archived, SSE-C, KMS...) goes into the job's report.
+      const resultString = `skipped: ${outcome.reason}${outcome.detail ? `: ${outcome.detail}` : ''}`.slice(0, 1024);
+      return { taskId: task.taskId, resultCode, resultString };
     }),
   };
 }

@@ -14,6 +14,7 @@ import {
 } from '../core/companions.js';
 import { type CaptureDateDecision, decideCaptureDate } from '../core/date-policy/capture-date.js';
 import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { decideBeforeRead } from '../core/object-state.js';
 import { fileNameOf, type ObjectFacts } from '../core/object-reference.js';
 import type { GroupPlacement, PlanSettings } from '../core/plan.js';
 import { isMetadataDate, withTakeoutDate } from '../core/takeout-date.js';
@@ -232,7 +233,8 @@ export interface PrimaryInSource extends PrimaryDecision {
 async function primaryDecision(context: GroupContext, folder: string, primaryName: string, siblings: readonly string[]): Promise<PrimaryInSource | undefined> {
   const key = `${folder}${primaryName}`;
   const facts = await headSource(context.client, { bucket: context.facts.object.bucket, key }, context.signal);
-  if (!facts) return undefined;
+  // Gone, or one its own event never files (empty, archived, SSE-C: issue 21): no primary to follow.
+  if (!facts || decideBeforeRead(facts.state, facts.object.size)) return undefined;
   let metadata: ExtractedMetadata = NO_METADATA;
   if (facts.object.size > 0) {
     try {

@@ -4,9 +4,11 @@ import type { RangeReader } from '@photo-organizer/s3-range-reader';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
-import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { carriedAttributes, needsSourceTags } from '../core/carried-attributes.js';
+import { decideAfterFailure, decideBeforeRead, deleteRefusedReason, type FailedOperation, type ObjectStateVerdict, restoreTierProblem, sourceKeptReason } from '../core/object-state.js';
 import { companionKindOf } from '../core/companions.js';
-import { fileNameOf, objectUrl, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
+import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { fileNameOf, objectUrl, type ObjectFacts, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
@@ -14,7 +16,10 @@ import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
 import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
+import { s3FailureFacts } from '../s3/failure-facts.js';
 import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
+import { requestRestore } from '../s3/restore-object.js';
+import { readSourceTags } from '../s3/source-tags.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
 import { writeMovedPointer } from '../s3/moved-pointer.js';
@@ -55,8 +60,8 @@ export type Outcome =
       readonly ms: number;
       /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
       readonly moved: boolean;
-      /** Move mode: why the source was not deleted although the copy is verified. */
-      readonly sourceKept?: 'a newer object is there: kept';
+      /** Move mode: why the source was not deleted although the copy is verified ('a newer object is there: kept', 'under legal hold or Object Lock retention'). */
+      readonly sourceKept?: string;
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
       /** Issue 18: `s3://bucket/key` of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
@@ -112,22 +117,37 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
 
   const outOfScope = scopeSkipReason(reference, configuration);
   if (outOfScope) return skip(outOfScope);
+  // Issue 21: an S3 answer that names a permanent state (archived, SSE-C, KMS) ends here, once.
+  const permanent = async (error: unknown, operation: FailedOperation, source: PinnedObject | ObjectReference): Promise<Outcome | undefined> => {
+    if (options.signal?.aborted) return undefined;
+    const verdict = decideAfterFailure(s3FailureFacts(error), operation);
+    if (!verdict) return undefined;
+    return skip(verdict.reason, verdict.archive ? await restoreIfAsked(verdict, source, dependencies, options) : verdict.detail);
+  };
   // Readers that go through the range reader get the object opened here: no HEAD, the facts come
   // from the first ranged GET (prefetched by format). Others (the benchmark's old designs) HEAD first.
   let facts: ObjectFacts | undefined;
   let rangeReader: RangeReader | undefined;
-  if (dependencies.metadataReader.usesRangeReader) {
-    const opened = await openSource(client, reference, options.signal);
-    if (opened.status === 'gone') return skip('object-gone', 'deleted before it could be organized');
-    if (opened.status === 'superseded') return skip('superseded', opened.detail);
-    facts = opened.facts;
-    rangeReader = opened.reader;
-  } else {
-    facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
-    if (!facts) return skip('object-gone', 'deleted before it could be organized');
+  try {
+    if (dependencies.metadataReader.usesRangeReader) {
+      const opened = await openSource(client, reference, options.signal);
+      if (opened.status === 'gone') return skip('object-gone', 'deleted before it could be organized');
+      if (opened.status === 'superseded') return skip('superseded', opened.detail);
+      facts = opened.facts;
+      rangeReader = opened.reader;
+    } else {
+      facts = await headSource(client, reference, options.signal, { checksums: configuration.s3.checksums });
+      if (!facts) return skip('object-gone', 'deleted before it could be organized');
+    }
+  } catch (error) {
+    const outcome = await permanent(error, dependencies.metadataReader.usesRangeReader ? 'read' : 'head', reference);
+    if (outcome) return outcome;
+    throw error;
   }
   const early = skipBeforeRead(facts);
   if (early?.action === 'skip') return skip(early.reason, early.detail);
+  const blocked = decideBeforeRead(facts.state, facts.object.size);
+  if (blocked) return skip(blocked.reason, await restoreIfAsked(blocked, facts.object, dependencies, options));
 
   // Nothing to read in an empty object; exiftool failures leave the file undated, not lost.
   let metadata: ExtractedMetadata = NO_METADATA;
@@ -144,6 +164,8 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
       metadata = read.result;
       stats = read.stats;
     } catch (error) {
+      const outcome = await permanent(error, 'read', facts.object);
+      if (outcome) return outcome;
       const failure = readFailureAction(readFailureKind(error), { aborted: options.signal?.aborted === true });
       if (failure.action === 'skip') return skip(failure.reason, failure.detail);
       if (failure.action === 'retry') throw error;
@@ -169,21 +191,37 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
   const checksums = configuration.s3.checksums;
-  let placed: PlacedCopy = options.dryRun
-    ? { key: plan.targetKey, copied: false, checksum: undefined }
-    : await placeCopy({
-        client,
-        source: facts.object,
-        destinationBucket: configuration.destinationBucket,
-        targetKey: plan.targetKey,
-        contentHeaders: facts.contentHeaders,
-        userMetadata: plan.userMetadata,
-        multipartThresholdBytes: configuration.multipartThresholdBytes,
-        partSizeBytes: configuration.multipartPartSizeBytes,
-        checksums,
-        signal: options.signal,
-        deadline: options.deadline,
-      });
+  let placed: PlacedCopy;
+  try {
+    placed = options.dryRun
+      ? { key: plan.targetKey, copied: false, checksum: undefined }
+      : await placeCopy({
+          client,
+          source: facts.object,
+          destinationBucket: configuration.destinationBucket,
+          targetKey: plan.targetKey,
+          contentHeaders: facts.contentHeaders,
+          userMetadata: plan.userMetadata,
+          // Issue 21: the same storage class and tags on the single and the multipart path.
+          carried: carriedAttributes({
+            contentHeaders: facts.contentHeaders,
+            sourceStorageClass: facts.state?.storageClass,
+            storageClassSetting: configuration.storageClass,
+            sourceTags: needsSourceTags({ size: facts.object.size, multipartThresholdBytes: configuration.multipartThresholdBytes, tagCount: facts.state?.tagCount })
+              ? await readSourceTags(client, facts.object, options.signal)
+              : undefined,
+          }),
+          multipartThresholdBytes: configuration.multipartThresholdBytes,
+          partSizeBytes: configuration.multipartPartSizeBytes,
+          checksums,
+          signal: options.signal,
+          deadline: options.deadline,
+        });
+  } catch (error) {
+    const outcome = await permanent(error, 'copy', facts.object);
+    if (outcome) return outcome;
+    throw error;
+  }
   if (!options.dryRun && plan.sidecar) {
     const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
     if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
@@ -208,22 +246,30 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
       ...(takeout ? { takeout } : {}),
     });
   }
-  const deletion =
-    !options.dryRun && plan.deleteSource
-      ? await deleteSourceAfterVerifying({
-          client,
-          source: facts.object,
-          destinationBucket: configuration.destinationBucket,
-          copyKey: placed.key,
-          copyChecksum: placed.checksum,
-          checksums,
-          signal: options.signal,
-        })
-      : undefined;
+  // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
+  let lockedReason = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
+  let deletion: Awaited<ReturnType<typeof deleteSourceAfterVerifying>> | undefined;
+  if (!options.dryRun && plan.deleteSource && !lockedReason) {
+    try {
+      deletion = await deleteSourceAfterVerifying({
+        client,
+        source: facts.object,
+        destinationBucket: configuration.destinationBucket,
+        copyKey: placed.key,
+        copyChecksum: placed.checksum,
+        checksums,
+        signal: options.signal,
+      });
+    } catch (error) {
+      lockedReason = deleteRefusedReason(s3FailureFacts(error));
+      if (!lockedReason) throw error;
+    }
+  }
   if (deletion?.status === 'kept-newer') {
     logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
   }
   const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
+  const sourceKept = lockedReason ?? (deletion?.status === 'kept-newer' ? 'a newer object is there: kept' : undefined);
 
   const outcome: Outcome = {
     status: 'organized',
@@ -238,7 +284,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     requests: stats.requests,
     ms: Math.round(performance.now() - started),
     moved,
-    ...(deletion?.status === 'kept-newer' ? { sourceKept: 'a newer object is there: kept' as const } : {}),
+    ...(sourceKept ? { sourceKept } : {}),
     ...(metadataError ? { metadataError } : {}),
     ...(placement?.primaryKey ? { companionOf: objectUrl({ bucket: facts.object.bucket, key: placement.primaryKey }) } : {}),
   };
@@ -249,4 +295,26 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     ...(metadata.warnings.length > 0 ? { exiftoolWarnings: metadata.warnings.slice(0, 5) } : {}),
   });
   return outcome;
+}
+
+/**
+ * The words for an archived object, after asking for its restore when `RESTORE_TIER` says so
+ * (issue 21): the `s3:ObjectRestore:Completed` event then organizes it.
+ */
+async function restoreIfAsked(verdict: ObjectStateVerdict, source: PinnedObject | ObjectReference, dependencies: OrganizeDependencies, options: OrganizeOptions): Promise<string> {
+  const tier = dependencies.configuration.restoreTier;
+  const archive = verdict.archive;
+  if (!archive || archive.restoreInProgress || tier === 'off' || options.dryRun) return verdict.detail;
+  const where = archive.accessTier ? `${archive.storageClass} ${archive.accessTier}` : archive.storageClass;
+  const problem = restoreTierProblem(archive, tier);
+  if (problem) return `archived (${where}): restore not requested: ${problem}; restore it first, then re-run backfill`;
+  const result = await requestRestore(
+    dependencies.client,
+    source,
+    { tier, days: dependencies.configuration.restoreDays, intelligentTiering: archive.storageClass === 'INTELLIGENT_TIERING' },
+    options.signal,
+  );
+  return result === 'requested'
+    ? `archived (${where}): restore requested (${tier} tier); it is organized when the restore completes`
+    : `archived (${where}): a restore is in progress; it is organized when the restore completes`;
 }

@@ -1,4 +1,5 @@
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CarriedAttributes } from '../core/carried-attributes.js';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 import { checksumFrom, copyAlgorithmFor, type ObjectChecksum } from './checksum.js';
 import { resumableCopy } from './resumable-copy.js';
@@ -12,6 +13,8 @@ export interface CopyRequest {
   /** Headers that describe the content (Content-Type, Cache-Control, ...), carried over. */
   readonly contentHeaders: ContentHeaders;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The storage class and (multipart path) the source's tags: `core/carried-attributes.ts`. */
+  readonly carried?: Pick<CarriedAttributes, 'storageClass' | 'tagging'> | undefined;
   /** Sources of at least this many bytes are copied with UploadPartCopy (CopyObject's limit is 5 GiB). */
   readonly multipartThresholdBytes: number;
   /** Bytes per UploadPartCopy part (5 MiB to 5 GiB). */
@@ -60,7 +63,12 @@ export async function copyObject(request: CopyRequest): Promise<CopyResult> {
       source: { ...source, checksum: checksums ? source.checksum : undefined },
       bucket: request.bucket,
       key: request.key,
-      headers: { ...request.contentHeaders },
+      // Issue 21: CreateMultipartUpload starts without tags or class: both are named here.
+      headers: {
+        ...request.contentHeaders,
+        ...(request.carried?.storageClass ? { StorageClass: request.carried.storageClass } : {}),
+        ...(request.carried?.tagging ? { Tagging: request.carried.tagging } : {}),
+      },
       metadata: request.metadata,
       preferredPartSize: request.partSizeBytes,
       checksums,
@@ -80,6 +88,8 @@ export async function copyObject(request: CopyRequest): Promise<CopyResult> {
       CopySourceIfMatch: source.eTag || undefined,
       MetadataDirective: 'REPLACE',
       IfNoneMatch: '*',
+      // Issue 21: tags are copied by S3 (x-amz-tagging-directive COPY, the default); the class is named.
+      ...(request.carried?.storageClass ? { StorageClass: request.carried.storageClass } : {}),
       ...(checksums ? { ChecksumAlgorithm: copyAlgorithmFor(source.checksum) } : {}),
     }),
     { abortSignal: signal },

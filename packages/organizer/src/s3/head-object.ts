@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import type { ObjectFacts, ObjectReference } from '../core/object-reference.js';
+import type { ObjectStateFacts } from '../core/object-state.js';
 import type { ExistingObject } from '../core/same-content.js';
 import { checksumFrom } from './checksum.js';
 
@@ -42,6 +43,46 @@ export async function headSource(
       ContentEncoding: head.ContentEncoding,
       ContentLanguage: head.ContentLanguage,
     },
+    state: stateFacts(head),
+  };
+}
+
+/** The response fields `core/object-state.ts` decides from; HeadObject and GetObject (a ranged GET's 206) both carry them. */
+export type StateHeaders = Partial<
+  Pick<
+    HeadObjectCommandOutput,
+    | 'StorageClass'
+    | 'ArchiveStatus'
+    | 'Restore'
+    | 'ServerSideEncryption'
+    | 'SSEKMSKeyId'
+    | 'SSECustomerAlgorithm'
+    | 'ObjectLockLegalHoldStatus'
+    | 'ObjectLockMode'
+    | 'ObjectLockRetainUntilDate'
+    | 'TagCount'
+  >
+>;
+
+/**
+ * The facts `core/object-state.ts` decides from (storage class, encryption, Object Lock, tag
+ * count), from a HEAD or from the first ranged GET's response (same fields; GET has no archive status).
+ *
+ * @example
+ * decideBeforeRead(stateFacts(head), head.ContentLength ?? 0);
+ */
+export function stateFacts(head: StateHeaders): ObjectStateFacts {
+  return {
+    storageClass: head.StorageClass,
+    archiveStatus: head.ArchiveStatus,
+    restore: head.Restore,
+    serverSideEncryption: head.ServerSideEncryption,
+    kmsKeyId: head.SSEKMSKeyId,
+    sseCustomerAlgorithm: head.SSECustomerAlgorithm,
+    legalHold: head.ObjectLockLegalHoldStatus,
+    lockMode: head.ObjectLockMode,
+    retainUntil: head.ObjectLockRetainUntilDate,
+    tagCount: head.TagCount,
   };
 }
 

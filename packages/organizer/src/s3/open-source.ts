@@ -6,6 +6,7 @@ import {
   s3ErrorKind,
 } from '@photo-organizer/s3-range-reader';
 import { fileNameOf, type ObjectFacts, type ObjectReference } from '../core/object-reference.js';
+import { type StateHeaders, stateFacts } from './head-object.js';
 import { isJpegName, prefetchPlan, READ_BLOCK_SIZE, walkJpegSegments } from './read-plan.js';
 
 /** A JPEG whose header segments run further than this is left to exiftool (giant APP segments). */
@@ -57,7 +58,10 @@ export async function openSource(client: S3Client, reference: ObjectReference, s
     if (s3ErrorKind(error) === 'not-found') return { status: 'gone' };
     throw error;
   }
-  if (facts.size > READ_BLOCK_SIZE && isJpegName(fileName)) await prefetchJpegHeaders(reader, facts.size, signal);
+  if (facts.size > READ_BLOCK_SIZE && isJpegName(fileName)) {
+    // A failure here only leaves bytes uncached: exiftool's read of them reports it, typed.
+    await prefetchJpegHeaders(reader, facts.size, signal).catch(() => {});
+  }
   const eTag = facts.etag ?? reader.etag ?? '';
   return {
     status: 'open',
@@ -73,19 +77,38 @@ export async function openSource(client: S3Client, reference: ObjectReference, s
         ContentEncoding: facts.contentEncoding,
         ContentLanguage: facts.contentLanguage,
       },
+      // Issue 21: storage class, encryption, Object Lock and tag count, from the same response.
+      state: stateFacts({
+        StorageClass: facts.storageClass as StateHeaders['StorageClass'],
+        Restore: facts.restore,
+        ServerSideEncryption: facts.serverSideEncryption as StateHeaders['ServerSideEncryption'],
+        SSEKMSKeyId: facts.sseKmsKeyId,
+        SSECustomerAlgorithm: facts.sseCustomerAlgorithm,
+        ObjectLockLegalHoldStatus: facts.objectLockLegalHold as StateHeaders['ObjectLockLegalHoldStatus'],
+        ObjectLockMode: facts.objectLockMode as StateHeaders['ObjectLockMode'],
+        ObjectLockRetainUntilDate: facts.objectLockRetainUntil,
+        TagCount: facts.tagCount,
+      }),
     },
   };
 }
 
 /**
- * Walks the JPEG's segment lengths in the cached first block; when the headers run past it, asks
- * for everything up to the image data in one GET (not awaited: exiftool's reads join it).
+ * Walks the JPEG's segment lengths over the bytes fetched so far; while a segment runs past them,
+ * fetches further, at least doubling what is held (a FLIR file carries 660 KB of APP1 segments:
+ * four GETs instead of one per block as exiftool would read them), up to the image data. Each step
+ * needs the previous one's bytes, so this is sequential, as exiftool's own reads would be; once it
+ * returns, exiftool finds every header byte cached.
  */
 async function prefetchJpegHeaders(reader: RangeReader, size: number, signal: AbortSignal | undefined): Promise<void> {
-  const first = await reader.read(0, Math.min(size, READ_BLOCK_SIZE), signal ? { signal } : {}); // cached: no request
-  const walked = walkJpegSegments(first);
-  if (!walked || !('needs' in walked) || walked.needs > MAX_JPEG_HEADER_PREFETCH) return;
-  // Up to the segment that runs past the block, plus one block for the segments after it.
-  const end = Math.min(size, walked.needs + READ_BLOCK_SIZE);
-  void reader.prefetch({ ranges: [{ offset: first.byteLength, length: end - first.byteLength }] });
+  const options = signal ? { signal } : {};
+  let held = Math.min(size, READ_BLOCK_SIZE);
+  for (;;) {
+    const bytes = await reader.read(0, held, options); // cached: the previous step fetched it
+    const walked = walkJpegSegments(bytes);
+    if (!walked || !('needs' in walked) || walked.needs > MAX_JPEG_HEADER_PREFETCH || held >= size) return;
+    const end = Math.min(size, Math.max(walked.needs + READ_BLOCK_SIZE, 2 * held));
+    await reader.read(held, end - held, options);
+    held = end;
+  }
 }

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import type { CarriedAttributes } from '../core/carried-attributes.js';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 import { type ExistingObject, isSameContent, type ObjectChecksum } from '../core/same-content.js';
 import { copyObject } from './copy-object.js';
@@ -16,6 +17,8 @@ export interface PlaceCopyOptions {
   readonly contentHeaders: ContentHeaders;
   /** The copy's user metadata (at most 2 KB). */
   readonly userMetadata: Readonly<Record<string, string>>;
+  /** Storage class and multipart tags (`core/carried-attributes.ts`). */
+  readonly carried?: Pick<CarriedAttributes, 'storageClass' | 'tagging'> | undefined;
   /** Bytes; see `CopyRequest`. */
   readonly multipartThresholdBytes: number;
   /** Bytes; see `CopyRequest`. */
@@ -62,6 +65,7 @@ export async function placeCopy(options: PlaceCopyOptions): Promise<PlacedCopy> 
         key,
         contentHeaders: options.contentHeaders,
         metadata: options.userMetadata,
+        carried: options.carried,
         multipartThresholdBytes: options.multipartThresholdBytes,
         partSizeBytes: options.partSizeBytes,
         checksums,

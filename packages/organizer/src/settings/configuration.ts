@@ -1,3 +1,4 @@
+import type { CopyableStorageClass, RestoreTier } from '../core/object-state.js';
 import { ruleSentence, schemaFor } from './rules.js';
 import { type Setting, SETTING_LIST, SETTINGS, type SettingName } from './table.js';
 
@@ -28,6 +29,12 @@ export interface Configuration {
   readonly multipartThresholdBytes: number;
   /** Bytes per UploadPartCopy part. */
   readonly multipartPartSizeBytes: number;
+  /** The copies' storage class (`STORAGE_CLASS`): `source` (the default) follows each source's class. */
+  readonly storageClass: 'source' | CopyableStorageClass;
+  /** Request a restore of archived sources with this tier (`RESTORE_TIER`); `off` (the default) only reports them. */
+  readonly restoreTier: 'off' | RestoreTier;
+  /** Days a restored GLACIER / DEEP_ARCHIVE copy stays readable (`RESTORE_DAYS`). */
+  readonly restoreDays: number;
   readonly exiftool: {
     readonly perlPath: string;
     readonly libDir: string;
@@ -171,6 +178,9 @@ export function resolveConfiguration(
     readMode: value('readMode'),
     multipartThresholdBytes: value('multipartThresholdBytes'),
     multipartPartSizeBytes: value('multipartPartSizeBytes'),
+    storageClass: value('storageClass'),
+    restoreTier: value('restoreTier'),
+    restoreDays: value('restoreDays'),
     exiftool: {
       perlPath: value('exiftoolPerl'),
       libDir: value('exiftoolLib'),

@@ -1,4 +1,5 @@
 import { DEFAULT_KEY_TEMPLATE } from '../core/key-template.js';
+import { COPYABLE_STORAGE_CLASSES, RESTORE_TIERS } from '../core/object-state.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -13,7 +14,7 @@ export type SettingRule =
   | { readonly kind: 'choice'; readonly values: readonly string[] }
   | { readonly kind: 'boolean' }
   /** A whole number in `[minimum, maximum]`, in `unit`. */
-  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'ms' | 'seconds' }
+  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'ms' | 'days' | 'seconds' }
   /** One of `TIME_ZONES` (IANA names Node's Intl knows, and UTC). */
   | { readonly kind: 'time-zone' }
   /** Placeholders from `KEY_TEMPLATE_PLACEHOLDERS`, {name} or {stem}, no leading "/". */
@@ -167,6 +168,29 @@ export const SETTINGS = {
     rule: { kind: 'integer', minimum: 5 * MiB, maximum: 5 * GiB, unit: 'bytes' },
     default: String(256 * MiB),
     description: 'part size of those copies (S3 allows 5 MiB to 5 GiB; raised to fit 10,000 parts; larger objects are refused permanently)',
+  },
+  // Issue 21: the copies' storage class, and restores of archived sources.
+  storageClass: {
+    environment: 'STORAGE_CLASS',
+    terraform: { attribute: 'storage_class' },
+    rule: { kind: 'choice', values: ['source', ...COPYABLE_STORAGE_CLASSES] },
+    default: 'source',
+    description: "the copies' storage class; `source` follows each source's class (a STANDARD_IA upload stays STANDARD_IA)",
+  },
+  restoreTier: {
+    environment: 'RESTORE_TIER',
+    terraform: { attribute: 'restore_tier' },
+    rule: { kind: 'choice', values: ['off', ...RESTORE_TIERS] },
+    default: 'off',
+    description: 'request a restore of archived sources with this retrieval tier; the restore-completed event organizes them (the Terraform module then grants `s3:RestoreObject` and adds that event to the trigger); `off` reports them only',
+  },
+  restoreDays: {
+    environment: 'RESTORE_DAYS',
+    terraform: { attribute: 'restore_days' },
+    // RestoreObject's Days: how long the restored copy of a GLACIER / DEEP_ARCHIVE object stays readable.
+    rule: { kind: 'integer', minimum: 1, maximum: 30, unit: 'days' },
+    default: '1',
+    description: 'days a restored GLACIER / DEEP_ARCHIVE copy stays readable (it is organized as soon as the restore completes)',
   },
   exiftoolPerl: {
     environment: 'EXIFTOOL_PERL',
