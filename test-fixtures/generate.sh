@@ -383,3 +383,6 @@ rm -rf "$here/media"
 mv "$out" "$here/media"
 mv "$work/expected.json" "$here/expected.json"
 echo "generate.sh: wrote $(find "$here/media" -type f | wc -l) files, $(du -cb "$here/media"/* | tail -1 | cut -f1) bytes"
+
+# Issue 18: groups of files filed together (Live Photo, RAW+JPEG, Takeout, lone XMP), built from media/.
+bash "$here/generate-companions.sh"

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, startLocalPipeline, startLocalS3 } from '@photo-organizer/test-kit';
+import { groupLines } from '@photo-organizer/organizer';
 import { prepareDataDir } from './data-dir.js';
+import { filedItems } from './groups.js';
 import { collectRows, countRows, formatBytes, formatCounts, formatTableCapped, formatTree } from './report.js';
 import { folderUploads, sampleUploads, type Upload } from './samples.js';
 
@@ -77,7 +79,10 @@ async function main(): Promise<number> {
     sourceBucket: SOURCE_BUCKET,
     destinationBucket: DESTINATION_BUCKET,
     concurrency: 2,
-    environment: { SIDECAR: 'false' },
+    // Issue 18: a companion uploaded before its photo waits for it (retried by Lambda): 10 s of
+    // grace, retries after 2 and 4 more seconds instead of Lambda's minutes.
+    environment: { SIDECAR: 'false', COMPANION_GRACE_SECONDS: '10' },
+    retryDelayMs: 2000,
   });
   const client = s3.client();
   try {
@@ -119,6 +124,8 @@ async function main(): Promise<number> {
       say(`\nFiled in ${seconds} s (${pipeline.runtime.stats.coldStarts} cold starts, ${pipeline.runtime.stats.invocations} invocations):\n`);
       say(formatTableCapped(rows));
       say(`\n${formatCounts(counts)}.`);
+      const groups = groupLines(filedItems(pipeline.runtime.logs.map((log) => log.line)));
+      if (groups.length > 0) say(`\nFiled together (issue 18):\n${groups.map((line) => `  ${line}`).join('\n')}`);
       say(`\nDestination s3://${DESTINATION_BUCKET}/\n${formatTree(tree)}`);
       say(
         `\nStored in ${shownDataDir}: the organized copies (${formatBytes(await folderBytes(dataDir))}; the uploads were removed after ` +

@@ -19,6 +19,14 @@ export async function sampleUploads(repoRoot: string, scratch: string): Promise<
   const names = (await readdir(fixtures)).sort();
   const uploads = names.map((name) => ({ file: path.join(fixtures, name), key: name }));
   if (names.includes('DSC_0001.JPG')) uploads.push({ file: path.join(fixtures, 'DSC_0001.JPG'), key: 'phone-backup/DSC_0001.JPG' });
+  // Issue 18: one group of each kind filed together (Live Photo + AAE, RAW+JPEG, photo + XMP, a
+  // Google Takeout folder); the lone XMP and the non-Takeout JSON are left out (the first waits the
+  // grace period by design).
+  const companions = path.join(repoRoot, 'test-fixtures/companions');
+  for (const upload of await folderUploads(companions).catch(() => [])) {
+    if (/^(lone|other)\//.test(upload.key)) continue;
+    uploads.push({ file: upload.file, key: `companions/${upload.key}` });
+  }
   const large = path.join(scratch, 'IMG_LARGE_64MiB.jpg');
   await makeLargeJpeg(large, 64 * 1024 ** 2);
   uploads.push({ file: large, key: 'large/IMG_LARGE_64MiB.jpg' });

@@ -64,3 +64,26 @@ export { ruleSentence, schemaFor } from './settings/rules.js';
 export { isSupportedTimeZone, TIME_ZONES } from './settings/time-zones.js';
 export { TERRAFORM_VARIABLE, terraformSettings } from './settings/terraform.js';
 export { SETTINGS_TABLE_MARKERS, settingsMarkdownTable, withSettingsTable } from './settings/markdown.js';
+
+// Issue 18: companion files and groups (core: names and Takeout rules; organize: the S3 side)
+export {
+  COMPANION_TAGS,
+  companionKindOf,
+  groupStem,
+  mayFollow,
+  mediaClassOf,
+  parseTakeoutJson,
+  primaryFor,
+  primaryListPrefix,
+  TAKEOUT_NAME_LIMIT,
+  takeoutJsonNames,
+  takeoutMediaFor,
+  takeoutMediaPrefix,
+} from './core/companions.js';
+export type { CompanionKind, MediaClass, TakeoutMetadata } from './core/companions.js';
+export { isMetadataDate, TAKEOUT_TAG, withTakeoutDate } from './core/takeout-date.js';
+export type { GroupPlacement } from './core/plan.js';
+export { groupLines } from './core/group-summary.js';
+export type { FiledItem } from './core/group-summary.js';
+export { cameraOf, CompanionWaitingError, resolveGroup } from './organize/companion-group.js';
+export type { GroupContext, GroupResolution } from './organize/companion-group.js';

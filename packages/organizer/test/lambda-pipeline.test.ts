@@ -252,10 +252,14 @@ describe('same-bucket mode with move, a misconfigured trigger and a webhook that
     await client.send(new PutObjectCommand({ Bucket: 'album', Key: 'incoming/holiday pics/jpeg-dto-offset.jpg', Body: body }));
     await pipeline.idle();
 
-    expect(await listKeys(client, 'album')).toEqual(['photos/2019-07-15/jpeg-dto-offset.jpg']);
+    // Move mode records where the file went (issue 18: a companion arriving later finds it there).
+    expect(await listKeys(client, 'album')).toEqual([
+      'photos/.photo-organizer/moved/album/incoming/holiday pics/jpeg-dto-offset.jpg.moved',
+      'photos/2019-07-15/jpeg-dto-offset.jpg',
+    ]);
     expect(md5(await bytesOf(client, 'album', 'photos/2019-07-15/jpeg-dto-offset.jpg'))).toBe(md5(body));
-    // One invocation for the upload, one for the copy's own event (skipped), none after.
-    expect(pipeline.invocations).toHaveLength(2);
+    // One invocation for the upload, one each for the copy's and the pointer's own events (skipped), none after.
+    expect(pipeline.invocations).toHaveLength(3);
     expect(pipeline.runtime.logs.some((log) => log.line.includes('"reason":"own-output"'))).toBe(true);
     expect(pipeline.failures).toEqual([]);
     expect(webhook.bodies.length).toBe(4); // 1 attempt + 3 retries, then given up

@@ -7,6 +7,7 @@ import { formatInvokeSummary, invokeCommand } from './invoke-command.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
 import { formatOrganizeSummary, organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
+import { type FiledItem, groupLines } from '../core/group-summary.js';
 import { planInputs } from './plan-inputs.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 import { createS3Client } from '../s3/client.js';
@@ -100,10 +101,15 @@ async function main(argv: readonly string[]): Promise<number> {
     const files = await planInputs(positionals);
     if (files.length === 0) throw new UsageError(`no files in ${positionals.join(', ')}`);
     const configuration = configurationFromCli({ flags, environment: process.env, localDefaults: localExiftoolDefaults() }, { requireDestination: false });
+    const filed: FiledItem[] = [];
     const failures = await planFiles(files, configuration, (line) => {
+      if (line.key) filed.push({ source: line.file, targetKey: line.key, companionOf: line.companionOf });
       if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
       else process.stdout.write(`${line.file} -> ${line.key ?? `(skipped: ${line.skipped})`}  [${dateSourceLabel(line.dateSource as DateSource)}${line.captureDate ? `, ${line.captureDate}` : ''}]\n`);
     });
+    // Issue 18: the groups filed together, one line each.
+    const groups = values.json ? [] : groupLines(filed);
+    if (groups.length > 0) process.stdout.write(`Filed together:\n${groups.map((line) => `  ${line}`).join('\n')}\n`);
     return failures > 0 ? EXIT.someFailed : EXIT.ok;
   }
 

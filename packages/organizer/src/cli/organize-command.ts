@@ -6,6 +6,7 @@ import { createDependencies } from '../organize/dependencies.js';
 import { organizeMany, type Settled } from '../organize/organize-many.js';
 import { organizeObject } from '../organize/organize-object.js';
 import { listObjects } from '../s3/list-objects.js';
+import { groupLines } from '../core/group-summary.js';
 import { AwsSetupError, awsSetupProblem, rethrowAwsSetupProblem } from './aws-problems.js';
 import { createProgress } from './progress.js';
 
@@ -89,6 +90,9 @@ export async function organizeCommand(options: OrganizeCommandOptions): Promise<
     progress.done();
     await dependencies.metadataReader.close();
   }
+  // Issue 18: the groups filed together, one line each ("IMG_1234.HEIC + .MOV + .AAE -> 2021-06-30/").
+  const groups = options.json ? [] : groupLines(settled.flatMap((item) => (item.outcome?.status === 'organized' ? [item.outcome] : [])));
+  if (groups.length > 0) write(`Filed together:\n${groups.map((line) => `  ${line}`).join('\n')}`);
   const count = (predicate: (item: Settled) => boolean) => settled.filter(predicate).length;
   return {
     listed: references.length,

@@ -1,4 +1,5 @@
 import { CAMERA_TAGS, decisionMetadata, ORGANIZED_BY } from './copy-metadata.js';
+import { COMPANION_TAGS } from './companions.js';
 import { type CaptureDateDecision, decideCaptureDate } from './date-policy/capture-date.js';
 import { DATE_POLICY_TAGS } from './date-policy/tags.js';
 import { joinKey, renderKey } from './key-template.js';
@@ -10,11 +11,12 @@ import { type SidecarDocument, sidecarDocument } from './sidecar-document.js';
 import type { SkipReason } from './skip-reasons.js';
 
 /**
- * Every tag the plan reads: the date policy's, the camera's and the media type's. Pass it to exiftool.
+ * Every tag the plan reads: the date policy's, the camera's, the media type's and Apple's
+ * ContentIdentifier (issue 18: Live Photo pairs). Pass it to exiftool.
  * @example
  * new ExiftoolProcess({ exiftoolLibDir: '/opt/lib/perl5', tags: TAGS_TO_READ });
  */
-export const TAGS_TO_READ: readonly string[] = Object.freeze([...DATE_POLICY_TAGS, ...CAMERA_TAGS, ...MEDIA_TYPE_TAGS]);
+export const TAGS_TO_READ: readonly string[] = Object.freeze([...DATE_POLICY_TAGS, ...CAMERA_TAGS, ...MEDIA_TYPE_TAGS, ...COMPANION_TAGS]);
 
 /**
  * The settings a plan depends on (the `Configuration` has these fields).
@@ -43,6 +45,22 @@ export interface MetadataFacts {
   readonly metadata: ExtractedMetadata;
   /** Set when exiftool failed (`ExiftoolTimeoutError: ...`): no media-type check, no tag dates. */
   readonly error?: string | undefined;
+}
+
+/**
+/**
+ * Issue 18 (companion files, `src/organize/companion-group.ts`): the date a member of a group is
+ * filed under instead of its own: its primary's decision, or a Takeout JSON's, or a lone
+ * companion's own dates. Omitted for a file on its own.
+ * @example
+ * planObject(facts, { metadata }, settings, { decision: primaryDecision, companion: true, primaryKey: 'phone/IMG_0001.HEIC' });
+ */
+export interface GroupPlacement {
+  readonly decision: CaptureDateDecision;
+  /** `.xmp`, `.aae`, Takeout `.json`: not a photo or video, filed all the same. */
+  readonly companion: boolean;
+  /** The primary's source key, when the file follows one (recorded as `companion-of`). */
+  readonly primaryKey?: string | undefined;
 }
 
 /**
@@ -94,7 +112,7 @@ export function skipBeforeRead(facts: ObjectFacts): Plan | undefined {
  * );
  * // { action: 'copy', targetKey: '2019-05-26/IMG_1.JPG', decision: { dateSource: 'DateTimeOriginal', ... }, ... }
  */
-export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: PlanSettings): Plan {
+export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: PlanSettings, placement?: GroupPlacement): Plan {
   const early = skipBeforeRead(facts);
   if (early) return early;
   const { object } = facts;
@@ -104,7 +122,7 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
   if (blocked) return { action: 'skip', reason: blocked.reason, detail: blocked.detail };
   // exiftool failures leave the type unknown, and the file is filed by name or as undated rather
   // than left behind.
-  if (read.error === undefined) {
+  if (read.error === undefined && !placement?.companion) {
     const unsupported = unsupportedReason(metadata);
     if (unsupported) return { action: 'skip', reason: 'unsupported-file-type', detail: unsupported };
   }
@@ -112,12 +130,15 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
   // Issue 21: destination names in NFC, so a name typed on a Mac (NFD) and on a phone (NFC) is one
   // key, and the same bytes one photo; the original key stays in the `source-key` metadata.
   const fileName = fileNameOf(object.key).normalize('NFC');
-  const decision = decideCaptureDate(metadata.tags, {
-    fileName,
-    ...(facts.lastModified ? { uploadedAt: facts.lastModified } : {}),
-    defaultTimeZone: settings.defaultTimeZone,
-    undated: settings.undated,
-  });
+  // Issue 18: a group member is filed under its primary's decision (GroupPlacement).
+  const decision =
+    placement?.decision ??
+    decideCaptureDate(metadata.tags, {
+      fileName,
+      ...(facts.lastModified ? { uploadedAt: facts.lastModified } : {}),
+      defaultTimeZone: settings.defaultTimeZone,
+      undated: settings.undated,
+    });
   const targetKey = joinKey(
     settings.destinationPrefix,
     renderKey(settings.keyTemplate, {
@@ -132,10 +153,20 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
     action: 'copy',
     targetKey,
     decision,
-    userMetadata: decisionMetadata({ decision, source: object, make, model, sourceMetadata: facts.userMetadata }),
-    sidecar: settings.sidecar ? sidecarDocument({ source: object, decision, metadata, make, model }) : undefined,
+    userMetadata: withCompanionOf(decisionMetadata({ decision, source: object, make, model, sourceMetadata: facts.userMetadata }), placement?.primaryKey),
+    sidecar: settings.sidecar
+      ? { ...sidecarDocument({ source: object, decision, metadata, make, model }), ...(placement?.primaryKey ? { companionOf: placement.primaryKey } : {}) }
+      : undefined,
     deleteSource: settings.move,
   };
+}
+
+/** Issue 18: a member records its primary's source key (URL-encoded) when 2 KB allow. */
+function withCompanionOf(metadata: Record<string, string>, primaryKey: string | undefined): Record<string, string> {
+  if (!primaryKey) return metadata;
+  const value = encodeURIComponent(primaryKey);
+  const bytes = Object.entries(metadata).reduce((sum, [name, text]) => sum + Buffer.byteLength(name) + Buffer.byteLength(text), 0);
+  return bytes + 'companion-of'.length + Buffer.byteLength(value) <= 2048 ? { ...metadata, 'companion-of': value } : metadata;
 }
 
 /** The folder of a key below the source prefix (`{dir}`): `in/trip/a.jpg` under `in/` -> `trip`. */

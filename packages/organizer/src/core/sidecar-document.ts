@@ -16,6 +16,8 @@ export interface SidecarDocument {
   readonly model: string | null;
   readonly fileType: string | null;
   readonly tags: ExtractedMetadata['tags'];
+  /** Issue 18: the source key of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
+  readonly companionOf?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import pMap from 'p-map';
 import { objectUrl, type ObjectReference } from '../core/object-reference.js';
+import { CompanionWaitingError } from './companion-group.js';
 import { type OrganizeDependencies, type OrganizeOptions, type Outcome, organizeObject } from './organize-object.js';
 
 /**
@@ -35,7 +36,8 @@ export async function organizeMany(
         settled = { reference, outcome: await organizeObject(reference, dependencies, options) };
       } catch (error) {
         settled = { reference, error: error instanceof Error ? error : new Error(String(error)) };
-        dependencies.logger.error('failed', {
+        // A companion waiting for its primary is logged as waiting (organize-object), not as an error.
+        if (!(error instanceof CompanionWaitingError)) dependencies.logger.error('failed', {
           source: objectUrl(reference),
           error: settled.error,
           cause: (settled.error as { cause?: unknown }).cause,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RangeReader } from '@photo-organizer/s3-range-reader';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
@@ -5,8 +6,9 @@ import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { carriedAttributes, needsSourceTags } from '../core/carried-attributes.js';
 import { decideAfterFailure, decideBeforeRead, deleteRefusedReason, type FailedOperation, type ObjectStateVerdict, restoreTierProblem, sourceKeptReason } from '../core/object-state.js';
-import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
-import { objectUrl, type ObjectFacts, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
+import { companionKindOf } from '../core/companions.js';
+import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { fileNameOf, objectUrl, type ObjectFacts, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
@@ -15,11 +17,19 @@ import { headSource } from '../s3/head-object.js';
 import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { s3FailureFacts } from '../s3/failure-facts.js';
-import { placeCopy } from '../s3/place-copy.js';
+import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
 import { requestRestore } from '../s3/restore-object.js';
 import { readSourceTags } from '../s3/source-tags.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
+import { writeMovedPointer } from '../s3/moved-pointer.js';
+import { cameraOf, CompanionWaitingError, resolveGroup } from './companion-group.js';
+import { reconcileTakeout } from './takeout-reconcile.js';
+
+/** Issue 18: how often a waiting companion looks for its primary again, in ms. */
+const COMPANION_POLL_MS = 2000;
+/** Issue 18: what is known of a `.json` without exiftool: a JSON that is not Takeout's is skipped as before ("JSON (application/json) is not a photo or video"). */
+const JSON_METADATA: ExtractedMetadata = Object.freeze({ tags: Object.freeze({ 'File:MIMEType': 'application/json' }), warnings: Object.freeze([]), fileType: 'JSON' });
 
 /**
  * What happened to one object; logged as one JSON line and returned.
@@ -54,6 +64,8 @@ export type Outcome =
       readonly sourceKept?: string;
       /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
       readonly metadataError?: string;
+      /** Issue 18: `s3://bucket/key` of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
+      readonly companionOf?: string;
     }
   | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
@@ -141,7 +153,12 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   let metadata: ExtractedMetadata = NO_METADATA;
   let stats = { bytesFetched: 0, requests: 0 };
   let metadataError: string | undefined;
-  if (facts.object.size > 0) {
+  // Issue 18: a `.json` is read as Google Takeout's or not at all (companion-group.ts GETs at most
+  // 1 MiB of it): exiftool would parse a JSON of any size whole, and its failure would file the
+  // file as undated instead of leaving it alone.
+  const isJson = companionKindOf(fileNameOf(facts.object.key)) === 'takeout-json';
+  if (isJson) metadata = JSON_METADATA;
+  if (facts.object.size > 0 && !isJson) {
     try {
       const read = await dependencies.metadataReader.read({ client, ...facts.object, ...(rangeReader ? { rangeReader } : {}) }, options.signal);
       metadata = read.result;
@@ -157,11 +174,24 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     }
   }
 
-  const plan = planObject(facts, { metadata, error: metadataError }, configuration);
+  // Issue 18: companions (.xmp, .aae, Takeout .json), Live Photo videos and RAW+JPEG pairs are
+  // filed under their primary's date; a Takeout JSON dates media without a date of their own.
+  // A companion whose primary is not there yet waits inside the invocation, looking again every
+  // COMPANION_POLL_MS (pairs are uploaded seconds apart: no function error, no alarm); only a wait
+  // longer than the invocation has left fails it, for Lambda to retry. The CLI does not wait.
+  const groupContext = { client, metadataReader: dependencies.metadataReader, settings: configuration, facts, metadata, signal: options.signal };
+  let group = await resolveGroup(groupContext);
+  if (group.kind === 'wait') logger.info('waiting', { source, detail: group.detail, graceSeconds: configuration.companionGraceSeconds });
+  while (group.kind === 'wait' && options.deadline !== undefined && options.deadline - Date.now() > COMPANION_POLL_MS + 1000) {
+    await sleep(COMPANION_POLL_MS, undefined, options.signal ? { signal: options.signal } : {});
+    group = await resolveGroup(groupContext);
+  }
+  if (group.kind === 'wait') throw new CompanionWaitingError(source, group.detail);
+  const placement = group.kind === 'placed' ? group.placement : undefined;
+  const plan = planObject(facts, { metadata, error: metadataError }, configuration, placement);
   if (plan.action === 'skip') return skip(plan.reason, plan.detail);
-  const { decision } = plan;
   const checksums = configuration.s3.checksums;
-  let placed;
+  let placed: PlacedCopy;
   try {
     placed = options.dryRun
       ? { key: plan.targetKey, copied: false, checksum: undefined }
@@ -195,6 +225,26 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   if (!options.dryRun && plan.sidecar) {
     const sidecar = await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: plan.sidecar, signal: options.signal });
     if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
+    if (sidecar === 'kept-other-file') logger.warn('sidecar not written: another file has its name (a Google Takeout JSON?)', { source, sidecar: `${placed.key}.json` });
+  }
+  // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
+  // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
+  let finalPlan = plan;
+  if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
+  const { decision } = finalPlan;
+  if (!options.dryRun && plan.deleteSource) {
+    const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
+    const camera = cameraOf(metadata);
+    const takeout = group.kind === 'placed' ? group.takeout : undefined;
+    await writeMovedPointer(client, configuration.destinationBucket, configuration.destinationPrefix, {
+      sourceBucket: facts.object.bucket,
+      sourceKey: facts.object.key,
+      targetKey: placed.key,
+      decision,
+      ...(contentIdentifier ? { contentIdentifier } : {}),
+      ...(camera ? { camera } : {}),
+      ...(takeout ? { takeout } : {}),
+    });
   }
   // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
   let lockedReason = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
@@ -236,6 +286,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     moved,
     ...(sourceKept ? { sourceKept } : {}),
     ...(metadataError ? { metadataError } : {}),
+    ...(placement?.primaryKey ? { companionOf: objectUrl({ bucket: facts.object.bucket, key: placement.primaryKey }) } : {}),
   };
   logger.info(options.dryRun ? 'planned' : 'organized', {
     ...outcome,

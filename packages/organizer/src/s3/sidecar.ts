@@ -4,8 +4,12 @@ import { ORGANIZED_BY } from '../core/copy-metadata.js';
 import type { SidecarDocument } from '../core/sidecar-document.js';
 import { headExisting } from './head-object.js';
 
-/** What happened to the sidecar: written new, replaced (the one there, by its ETag), or left to a concurrent writer. */
-export type SidecarWrite = 'created' | 'replaced' | 'left-to-concurrent-writer';
+/**
+ * What happened to the sidecar: written new, replaced (the one there, by its ETag), left to a
+ * concurrent writer, or not written because another file has its name (issue 18: Google
+ * Takeout's `IMG_1234.JPG.json` filed beside its photo is never replaced by a sidecar).
+ */
+export type SidecarWrite = 'created' | 'replaced' | 'left-to-concurrent-writer' | 'kept-other-file';
 
 /**
  * Writes `<copyKey>.json` beside a copy, marked `organized-by` so it is never organized itself, and
@@ -48,6 +52,8 @@ export async function writeSidecar(options: {
   }
   const existing = await headExisting(client, options.bucket, key, signal);
   if (!existing?.eTag) return 'left-to-concurrent-writer'; // removed meanwhile by someone else: not ours to recreate blindly
+  // Only a sidecar is replaced (ours, and not a copy: copies record their source-key).
+  if (existing.userMetadata?.['organized-by'] !== ORGANIZED_BY || existing.userMetadata['source-key'] !== undefined) return 'kept-other-file';
   try {
     await put({ IfMatch: existing.eTag });
     return 'replaced';

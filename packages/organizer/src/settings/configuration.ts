@@ -22,6 +22,8 @@ export interface Configuration {
   /** Write `<key>.json` with the extracted metadata beside each copy. */
   readonly sidecar: boolean;
   readonly webhookUrl: string | undefined;
+  /** Issue 18: seconds a companion (.xmp, .aae, Takeout .json, Live Photo video) waits for its primary before it is filed on its own. */
+  readonly companionGraceSeconds: number;
   readonly readMode: 'random-access' | 'stream';
   /** Objects of at least this many bytes are copied with UploadPartCopy. */
   readonly multipartThresholdBytes: number;
@@ -172,6 +174,7 @@ export function resolveConfiguration(
     move: value('move'),
     sidecar: value('sidecar'),
     webhookUrl: value('webhookUrl'),
+    companionGraceSeconds: value('companionGraceSeconds'),
     readMode: value('readMode'),
     multipartThresholdBytes: value('multipartThresholdBytes'),
     multipartPartSizeBytes: value('multipartPartSizeBytes'),

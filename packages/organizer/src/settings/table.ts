@@ -14,7 +14,7 @@ export type SettingRule =
   | { readonly kind: 'choice'; readonly values: readonly string[] }
   | { readonly kind: 'boolean' }
   /** A whole number in `[minimum, maximum]`, in `unit`. */
-  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'ms' | 'days' }
+  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'ms' | 'days' | 'seconds' }
   /** One of `TIME_ZONES` (IANA names Node's Intl knows, and UTC). */
   | { readonly kind: 'time-zone' }
   /** Placeholders from `KEY_TEMPLATE_PLACEHOLDERS`, {name} or {stem}, no leading "/". */
@@ -133,6 +133,17 @@ export const SETTINGS = {
     rule: { kind: 'http-url' },
     secret: true,
     description: 'POSTed after organizing (retried; its failure never undoes anything)',
+  },
+  // Issue 18 (src/organize/companion-group.ts).
+  companionGraceSeconds: {
+    environment: 'COMPANION_GRACE_SECONDS',
+    terraform: { attribute: 'companion_grace_seconds' },
+    // A companion waits inside its invocation (default timeout 300 s); a longer wait fails the
+    // invocation so that Lambda retries it, after 1 and 2 more minutes: beyond the timeout plus
+    // those, the event lands in the failure destination (never silently).
+    rule: { kind: 'integer', minimum: 0, maximum: 3600, unit: 'seconds' },
+    default: '120',
+    description: 'how long a companion (`.xmp`, `.aae`, Takeout `.json`, a Live Photo video) waits for its photo, from its upload, before it is filed on its own; keep it below the function timeout',
   },
   readMode: {
     environment: 'READ_MODE',

@@ -26,6 +26,8 @@ export type DateSource =
   | 'OtherCaptureDate'
   | 'GPSDateTime'
   | 'ModifyDate'
+  // Issue 18: a Google Takeout JSON's photoTakenTime, between rules 8 and 9 (core/takeout-date.ts).
+  | 'TakeoutJson'
   | 'FileName'
   | 'UploadDate'
   | 'Undated';

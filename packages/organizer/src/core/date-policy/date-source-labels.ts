@@ -15,6 +15,7 @@ const LABELS: Readonly<Record<DateSource, string>> = {
   OtherCaptureDate: 'other capture date',
   GPSDateTime: 'GPS time (UTC)',
   ModifyDate: 'last modified',
+  TakeoutJson: 'Google Takeout (photoTakenTime, UTC)',
   FileName: 'file name',
   UploadDate: 'upload date',
   Undated: 'no date found',
