@@ -226,7 +226,7 @@ def decide(tags: dict, name: str):
     mime = tags.get('File:MIMEType', '')
     error = tags.get('ExifTool:Error', '')
     if tags.get('File:FileSize') in (None, 0, '0 bytes') and 'empty' in error:
-        return 'undated', 'Undated', '', '0-byte object: nothing to read, filed under undated/'
+        return '-', 'Skipped', '0 bytes', '0-byte object: a placeholder, never copied (the real upload files itself)'
     if 'Unknown file type' in error or not (mime.startswith('image/') or mime.startswith('video/') or mime == 'application/vnd.adobe.photoshop'):
         return '-', 'Skipped', mime or error, f'not a photo/video (MIMEType {mime or "none"}{", " + error if error else ""})'
     is_video = mime.startswith('video/')
