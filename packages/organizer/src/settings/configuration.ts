@@ -1,4 +1,5 @@
 import type { CopyableStorageClass, RestoreTier } from '../core/object-state.js';
+import type { PlanSettings } from '../core/plan.js';
 import { ruleSentence, schemaFor } from './rules.js';
 import { type Setting, SETTING_LIST, SETTINGS, type SettingName } from './table.js';
 
@@ -7,20 +8,8 @@ import { type Setting, SETTING_LIST, SETTINGS, type SettingName } from './table.
  * @example
  * const { destinationBucket, keyTemplate, s3 } = loadConfiguration(process.env);
  */
-export interface Configuration {
+export interface Configuration extends PlanSettings {
   readonly destinationBucket: string;
-  /** Prepended to every destination key; '' or ends with '/'. */
-  readonly destinationPrefix: string;
-  /** Only keys under this prefix are organized ('' = all); ends with '/' when set. */
-  readonly sourcePrefix: string;
-  readonly keyTemplate: string;
-  readonly undated: 'undated' | 'upload-date';
-  /** One of `TIME_ZONES`. */
-  readonly defaultTimeZone: string;
-  /** Delete the source after the copy is verified. */
-  readonly move: boolean;
-  /** Write `<key>.json` with the extracted metadata beside each copy. */
-  readonly sidecar: boolean;
   readonly webhookUrl: string | undefined;
   /** Issue 18: seconds a companion (.xmp, .aae, Takeout .json, Live Photo video) waits for its primary before it is filed on its own. */
   readonly companionGraceSeconds: number;
