@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -5,6 +6,7 @@ import { execa } from 'execa';
 import {
   ExiftoolAbortError,
   ExiftoolFailedError,
+  ExiftoolMemoryLimitError,
   ExiftoolNotFoundError,
   ExiftoolOutputError,
   ExiftoolTimeoutError,
@@ -16,6 +18,12 @@ import { parseServerResult } from './result.js';
 import type { MetadataResult, RandomAccessSource } from './types.js';
 
 const STDERR_LIMIT = 8192;
+
+/** `VmRSS` of a `/proc/<pid>/status` text, in bytes (the kernel writes it in kB). */
+function vmRssBytes(status: string): number | undefined {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
 
 /** Why a request's controller was aborted by us (not by the caller). */
 export class DeadlineReason {
@@ -165,14 +173,18 @@ export class ServerConnection {
     return new Promise((resolve, reject) => {
       const readControl = new AbortController();
       let readError: SourceReadError | undefined;
+      let memoryError: ExiftoolMemoryLimitError | undefined;
+      let memoryCheck: NodeJS.Timeout | undefined;
       const settle = (action: () => void): void => {
         this.#onMessage = undefined;
         this.#onExit = undefined;
+        clearInterval(memoryCheck);
         signal.removeEventListener('abort', onAbort);
         readControl.abort();
         action();
       };
       const onAbort = (): void => {
+        if (memoryError) return; // already killed for its memory: that is the error, once it has exited
         this.kill();
         settle(() => reject(abortError(signal, this.#stderr)));
       };
@@ -181,15 +193,30 @@ export class ServerConnection {
       this.#onExit = (info) =>
         settle(() =>
           reject(
-            new ExiftoolFailedError(
-              `exiftool server died during a request (exit code ${info.exitCode}, signal ${info.signal})`,
-              info.exitCode,
-              info.signal,
-              this.#stderr,
-              { cause: info.cause },
-            ),
+            memoryError ??
+              new ExiftoolFailedError(
+                `exiftool server died during a request (exit code ${info.exitCode}, signal ${info.signal})`,
+                info.exitCode,
+                info.signal,
+                this.#stderr,
+                { cause: info.cause },
+              ),
           ),
         );
+      // The hard memory ceiling: checked while the request runs, because perl cannot be trusted to
+      // stop itself (ExifTool inflates a zTXt chunk wholly, in one call). Killed with SIGKILL (no
+      // grace: it would keep growing), and the request settles once it has exited, so its memory
+      // is back before the caller goes on.
+      const { memoryLimitBytes, memoryCheckIntervalMs } = this.#options;
+      memoryCheck = setInterval(() => {
+        const rssBytes = this.#rssBytesNow();
+        if (rssBytes === undefined) return clearInterval(memoryCheck); // no /proc (not Linux) or it has exited
+        if (rssBytes <= memoryLimitBytes || memoryError) return;
+        memoryError = new ExiftoolMemoryLimitError(rssBytes, memoryLimitBytes, this.#stderr);
+        this.#onMessage = undefined; // a result that raced the kill is not taken
+        this.kill('SIGKILL');
+      }, memoryCheckIntervalMs);
+      memoryCheck.unref();
       this.#onMessage = (message) => {
         // A message of another request is stale (cannot happen with one process per request
         // stream, but the id check makes mixing impossible rather than unlikely).
@@ -238,11 +265,23 @@ export class ServerConnection {
   async rssBytes(): Promise<number | undefined> {
     if (this.pid === undefined) return undefined;
     try {
-      const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
-      const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-      return match ? Number(match[1]) * 1024 : undefined;
+      return vmRssBytes(await readFile(`/proc/${this.pid}/status`, 'utf8'));
     } catch {
       return undefined; // not Linux, or the process is gone
+    }
+  }
+
+  /**
+   * The same, read synchronously: the memory check runs every ~50 ms during a request, and a read of
+   * /proc takes microseconds, while an async one would queue behind the source's reads on libuv's
+   * thread pool just when perl grows fastest.
+   */
+  #rssBytesNow(): number | undefined {
+    if (this.pid === undefined || this.#exitInfo !== undefined) return undefined;
+    try {
+      return vmRssBytes(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    } catch {
+      return undefined;
     }
   }
 
@@ -258,11 +297,11 @@ export class ServerConnection {
     }
   }
 
-  /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay). */
-  kill(): void {
+  /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay); or `SIGKILL` at once. */
+  kill(signal?: 'SIGKILL'): void {
     // Never reused once killed, even before its exit is seen: a new request gets a fresh process.
     this.#killed = true;
-    if (this.#exitInfo === undefined) this.#subprocess.kill();
+    if (this.#exitInfo === undefined) this.#subprocess.kill(signal);
   }
 
   /** Closes fd 3 (the server exits on end-of-file); kills it if it has not exited after the grace. */
