@@ -79,7 +79,8 @@ export interface ExiftoolOptions {
    * `/proc/<pid>/status` every `memoryCheckIntervalMs` and kills perl with SIGKILL as soon as it is
    * above, failing the request with `ExiftoolMemoryLimitError`. A deflate bomb (a PNG zTXt of
    * 1 MB that inflates to 1 GiB: ExifTool inflates it wholly, ~2 GiB of RSS) then cannot take the
-   * function's memory. Linux only (Lambda's OS); where /proc has no such file nothing is checked.
+   * function's memory. Stream mode checks its exiftool CLI the same way. Linux only (Lambda's OS);
+   * where /proc has no such file nothing is checked.
    * Set it well below the function's memory, which Node shares (the organizer passes 60% of
    * `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`). Reads of the corpus stay below 90 MiB.
    * @default 536870912 (512 MiB)

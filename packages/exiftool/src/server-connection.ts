@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -12,18 +11,13 @@ import {
   ExiftoolTimeoutError,
   SourceReadError,
 } from './errors.js';
+import { vmRssBytes, watchMemory } from './memory-watch.js';
 import type { NormalizedOptions } from './options.js';
 import { PROTOCOL_VERSION, ServerMessageParser, frame, type ServerMessage } from './protocol.js';
 import { parseServerResult } from './result.js';
 import type { MetadataResult, RandomAccessSource } from './types.js';
 
 const STDERR_LIMIT = 8192;
-
-/** `VmRSS` of a `/proc/<pid>/status` text, in bytes (the kernel writes it in kB). */
-function vmRssBytes(status: string): number | undefined {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  return match ? Number(match[1]) * 1024 : undefined;
-}
 
 /** Why a request's controller was aborted by us (not by the caller). */
 export class DeadlineReason {
@@ -174,11 +168,11 @@ export class ServerConnection {
       const readControl = new AbortController();
       let readError: SourceReadError | undefined;
       let memoryError: ExiftoolMemoryLimitError | undefined;
-      let memoryCheck: NodeJS.Timeout | undefined;
+      let stopMemoryWatch = (): void => {};
       const settle = (action: () => void): void => {
         this.#onMessage = undefined;
         this.#onExit = undefined;
-        clearInterval(memoryCheck);
+        stopMemoryWatch();
         signal.removeEventListener('abort', onAbort);
         readControl.abort();
         action();
@@ -208,15 +202,14 @@ export class ServerConnection {
       // grace: it would keep growing), and the request settles once it has exited, so its memory
       // is back before the caller goes on.
       const { memoryLimitBytes, memoryCheckIntervalMs } = this.#options;
-      memoryCheck = setInterval(() => {
-        const rssBytes = this.#rssBytesNow();
-        if (rssBytes === undefined) return clearInterval(memoryCheck); // no /proc (not Linux) or it has exited
-        if (rssBytes <= memoryLimitBytes || memoryError) return;
-        memoryError = new ExiftoolMemoryLimitError(rssBytes, memoryLimitBytes, this.#stderr);
-        this.#onMessage = undefined; // a result that raced the kill is not taken
-        this.kill('SIGKILL');
-      }, memoryCheckIntervalMs);
-      memoryCheck.unref();
+      if (this.pid !== undefined) {
+        stopMemoryWatch = watchMemory(this.pid, memoryLimitBytes, memoryCheckIntervalMs, (rssBytes) => {
+          if (this.#exitInfo !== undefined) return; // exited meanwhile: its exit handler reports it
+          memoryError = new ExiftoolMemoryLimitError(rssBytes, memoryLimitBytes, this.#stderr);
+          this.#onMessage = undefined; // a result that raced the kill is not taken
+          this.kill('SIGKILL');
+        });
+      }
       this.#onMessage = (message) => {
         // A message of another request is stale (cannot happen with one process per request
         // stream, but the id check makes mixing impossible rather than unlikely).
@@ -268,20 +261,6 @@ export class ServerConnection {
       return vmRssBytes(await readFile(`/proc/${this.pid}/status`, 'utf8'));
     } catch {
       return undefined; // not Linux, or the process is gone
-    }
-  }
-
-  /**
-   * The same, read synchronously: the memory check runs every ~50 ms during a request, and a read of
-   * /proc takes microseconds, while an async one would queue behind the source's reads on libuv's
-   * thread pool just when perl grows fastest.
-   */
-  #rssBytesNow(): number | undefined {
-    if (this.pid === undefined || this.#exitInfo !== undefined) return undefined;
-    try {
-      return vmRssBytes(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-    } catch {
-      return undefined;
     }
   }
 

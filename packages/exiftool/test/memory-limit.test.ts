@@ -1,10 +1,11 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExiftoolMemoryLimitError, ExiftoolProcess, fileSource } from '../src/index.js';
+import { ExiftoolMemoryLimitError, ExiftoolProcess, fileSource, readMetadataFromStream } from '../src/index.js';
 import { exiftoolOptions } from './helpers.js';
 
 // The limit is read from /proc/<pid>/status: Linux only (Lambda's OS and this project's).
@@ -87,6 +88,18 @@ describe('memoryLimitBytes: perl is killed when a request takes it over the limi
     } finally {
       await exiftool.close();
     }
+  }, 120_000);
+
+  it('stream mode: kills the exiftool CLI over the limit too, with the same error', async () => {
+    const limitBytes = 160 * MiB;
+    const error: unknown = await readMetadataFromStream(createReadStream(bomb, { highWaterMark: 64 * 1024 }), { ...exiftoolOptions, memoryLimitBytes: limitBytes, timeoutMs: 60_000 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ExiftoolMemoryLimitError);
+    expect((error as ExiftoolMemoryLimitError).rssBytes).toBeGreaterThan(limitBytes);
+    // An ordinary photo with the same options is read as usual.
+    const result = await readMetadataFromStream(createReadStream(JPEG), { ...exiftoolOptions, memoryLimitBytes: limitBytes });
+    expect(result.tags['ExifIFD:DateTimeOriginal']).toBe('2019:07:15 00:45:10');
   }, 120_000);
 
   it('leaves reads below the limit alone (the default of 512 MiB, an ordinary photo)', async () => {
