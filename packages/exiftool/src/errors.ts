@@ -41,6 +41,35 @@ export class ExiftoolTimeoutError extends ExiftoolError {
   }
 }
 
+/**
+ * perl's resident set size passed `memoryLimitBytes` while a request ran (a decompression bomb:
+ * ExifTool inflates a PNG zTXt chunk, for one, wholly into memory): the process was killed with
+ * SIGKILL at once, and the next request starts a fresh one. `rssBytes` is the size observed
+ * (`VmRSS` of `/proc/<pid>/status`, Linux only).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await exiftool.readMetadata(source);
+ * } catch (error) {
+ *   if (error instanceof ExiftoolMemoryLimitError) console.log(error.rssBytes, error.limitBytes); // 645922816 644245094
+ * }
+ * ```
+ */
+export class ExiftoolMemoryLimitError extends ExiftoolError {
+  override name = 'ExiftoolMemoryLimitError';
+  constructor(
+    /** perl's resident size when the check saw it over the limit, bytes. */
+    readonly rssBytes: number,
+    /** The limit it passed (`memoryLimitBytes`), bytes. */
+    readonly limitBytes: number,
+    readonly stderr: string,
+    options?: ErrorOptions,
+  ) {
+    super(`exiftool used ${Math.round(rssBytes / 1048576)} MiB, over its limit of ${Math.round(limitBytes / 1048576)} MiB; its process was killed`, options);
+  }
+}
+
 /** The caller's `signal` aborted the request; its process was killed. `cause` is the signal's reason. */
 export class ExiftoolAbortError extends ExiftoolError {
   override name = 'ExiftoolAbortError';

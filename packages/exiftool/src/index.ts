@@ -10,6 +10,7 @@ export {
   ExiftoolAbortError,
   ExiftoolError,
   ExiftoolFailedError,
+  ExiftoolMemoryLimitError,
   ExiftoolNotFoundError,
   ExiftoolOutputError,
   ExiftoolTimeoutError,

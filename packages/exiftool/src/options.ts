@@ -74,6 +74,24 @@ export interface ExiftoolOptions {
    * @default 134217728 (128 MiB)
    */
   readonly maxRssBytes?: number;
+  /**
+   * Hard ceiling on perl's resident size (bytes) while a request runs: the driver reads `VmRSS` from
+   * `/proc/<pid>/status` every `memoryCheckIntervalMs` and kills perl with SIGKILL as soon as it is
+   * above, failing the request with `ExiftoolMemoryLimitError`. A deflate bomb (a PNG zTXt of
+   * 1 MB that inflates to 1 GiB: ExifTool inflates it wholly, ~2 GiB of RSS) then cannot take the
+   * function's memory. Stream mode checks its exiftool CLI the same way. Linux only (Lambda's OS);
+   * where /proc has no such file nothing is checked.
+   * Set it well below the function's memory, which Node shares (the organizer passes 60% of
+   * `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`). Reads of the corpus stay below 90 MiB.
+   * @default 536870912 (512 MiB)
+   */
+  readonly memoryLimitBytes?: number;
+  /**
+   * How often the `memoryLimitBytes` check runs during a request. perl grows by ~0.4 MiB per ms while
+   * inflating a bomb (measured: 2 GiB in ~6 s), so 50 ms lets it pass the limit by ~20 MiB at most.
+   * @default 50
+   */
+  readonly memoryCheckIntervalMs?: number;
 }
 
 export interface NormalizedOptions {
@@ -89,6 +107,8 @@ export interface NormalizedOptions {
   readonly environment: Readonly<Record<string, string>>;
   readonly preloadModules: readonly string[];
   readonly maxRssBytes: number;
+  readonly memoryLimitBytes: number;
+  readonly memoryCheckIntervalMs: number;
 }
 
 /**
@@ -213,5 +233,7 @@ export function normalizeOptions(options: ExiftoolOptions): NormalizedOptions {
     environment: environmentOption(options.environment),
     preloadModules: moduleList(options.preloadModules),
     maxRssBytes: positiveInteger('maxRssBytes', options.maxRssBytes, 128 * 1024 * 1024),
+    memoryLimitBytes: positiveInteger('memoryLimitBytes', options.memoryLimitBytes, 512 * 1024 * 1024),
+    memoryCheckIntervalMs: positiveInteger('memoryCheckIntervalMs', options.memoryCheckIntervalMs, 50),
   });
 }

@@ -5,11 +5,13 @@ import { execa } from 'execa';
 import {
   ExiftoolAbortError,
   ExiftoolFailedError,
+  ExiftoolMemoryLimitError,
   ExiftoolNotFoundError,
   ExiftoolOutputError,
   ExiftoolTimeoutError,
   SourceReadError,
 } from './errors.js';
+import { vmRssBytes, watchMemory } from './memory-watch.js';
 import type { NormalizedOptions } from './options.js';
 import { PROTOCOL_VERSION, ServerMessageParser, frame, type ServerMessage } from './protocol.js';
 import { parseServerResult } from './result.js';
@@ -165,14 +167,18 @@ export class ServerConnection {
     return new Promise((resolve, reject) => {
       const readControl = new AbortController();
       let readError: SourceReadError | undefined;
+      let memoryError: ExiftoolMemoryLimitError | undefined;
+      let stopMemoryWatch = (): void => {};
       const settle = (action: () => void): void => {
         this.#onMessage = undefined;
         this.#onExit = undefined;
+        stopMemoryWatch();
         signal.removeEventListener('abort', onAbort);
         readControl.abort();
         action();
       };
       const onAbort = (): void => {
+        if (memoryError) return; // already killed for its memory: that is the error, once it has exited
         this.kill();
         settle(() => reject(abortError(signal, this.#stderr)));
       };
@@ -181,15 +187,29 @@ export class ServerConnection {
       this.#onExit = (info) =>
         settle(() =>
           reject(
-            new ExiftoolFailedError(
-              `exiftool server died during a request (exit code ${info.exitCode}, signal ${info.signal})`,
-              info.exitCode,
-              info.signal,
-              this.#stderr,
-              { cause: info.cause },
-            ),
+            memoryError ??
+              new ExiftoolFailedError(
+                `exiftool server died during a request (exit code ${info.exitCode}, signal ${info.signal})`,
+                info.exitCode,
+                info.signal,
+                this.#stderr,
+                { cause: info.cause },
+              ),
           ),
         );
+      // The hard memory ceiling: checked while the request runs, because perl cannot be trusted to
+      // stop itself (ExifTool inflates a zTXt chunk wholly, in one call). Killed with SIGKILL (no
+      // grace: it would keep growing), and the request settles once it has exited, so its memory
+      // is back before the caller goes on.
+      const { memoryLimitBytes, memoryCheckIntervalMs } = this.#options;
+      if (this.pid !== undefined) {
+        stopMemoryWatch = watchMemory(this.pid, memoryLimitBytes, memoryCheckIntervalMs, (rssBytes) => {
+          if (this.#exitInfo !== undefined) return; // exited meanwhile: its exit handler reports it
+          memoryError = new ExiftoolMemoryLimitError(rssBytes, memoryLimitBytes, this.#stderr);
+          this.#onMessage = undefined; // a result that raced the kill is not taken
+          this.kill('SIGKILL');
+        });
+      }
       this.#onMessage = (message) => {
         // A message of another request is stale (cannot happen with one process per request
         // stream, but the id check makes mixing impossible rather than unlikely).
@@ -238,9 +258,7 @@ export class ServerConnection {
   async rssBytes(): Promise<number | undefined> {
     if (this.pid === undefined) return undefined;
     try {
-      const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
-      const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-      return match ? Number(match[1]) * 1024 : undefined;
+      return vmRssBytes(await readFile(`/proc/${this.pid}/status`, 'utf8'));
     } catch {
       return undefined; // not Linux, or the process is gone
     }
@@ -258,11 +276,11 @@ export class ServerConnection {
     }
   }
 
-  /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay). */
-  kill(): void {
+  /** SIGTERM now, SIGKILL after killGraceMs (execa's forceKillAfterDelay); or `SIGKILL` at once. */
+  kill(signal?: 'SIGKILL'): void {
     // Never reused once killed, even before its exit is seen: a new request gets a fresh process.
     this.#killed = true;
-    if (this.#exitInfo === undefined) this.#subprocess.kill();
+    if (this.#exitInfo === undefined) this.#subprocess.kill(signal);
   }
 
   /** Closes fd 3 (the server exits on end-of-file); kills it if it has not exited after the grace. */

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { execa } from 'execa';
-import { ExiftoolAbortError, ExiftoolFailedError, ExiftoolNotFoundError, ExiftoolTimeoutError, SourceReadError } from './errors.js';
+import { ExiftoolAbortError, ExiftoolFailedError, ExiftoolMemoryLimitError, ExiftoolNotFoundError, ExiftoolTimeoutError, SourceReadError } from './errors.js';
+import { watchMemory } from './memory-watch.js';
 import { normalizeOptions, type ExiftoolOptions } from './options.js';
 import { parseCliResult } from './result.js';
 import type { MetadataResult } from './types.js';
@@ -98,6 +99,16 @@ export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, 
   stdin.on('error', () => {});
   const exited = subprocess.then(() => undefined);
   const race = new ExitRace(exited);
+  // The same hard memory ceiling as the warm process (a deflate bomb inflates in one call): SIGKILL.
+  let memoryError: ExiftoolMemoryLimitError | undefined;
+  const stopMemoryWatch =
+    subprocess.pid === undefined
+      ? () => {}
+      : watchMemory(subprocess.pid, normalized.memoryLimitBytes, normalized.memoryCheckIntervalMs, (rssBytes) => {
+          memoryError = new ExiftoolMemoryLimitError(rssBytes, normalized.memoryLimitBytes, '');
+          subprocess.kill('SIGKILL');
+        });
+  void exited.then(stopMemoryWatch);
 
   const iterator = chunks[Symbol.asyncIterator]();
   let finished = false;
@@ -113,6 +124,11 @@ export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, 
       if (written !== true) break;
     }
   } catch (error) {
+    if (memoryError) {
+      // Killed for its memory; the source was merely stopped with it.
+      await exited;
+      throw memoryError;
+    }
     // The source failed (a range request gave up): exiftool cannot finish without its bytes.
     subprocess.kill();
     await exited;
@@ -125,6 +141,7 @@ export async function readMetadataFromStream(chunks: AsyncIterable<Uint8Array>, 
 
   const result = await subprocess;
   const stderr = String(result.stderr ?? '');
+  if (memoryError) throw new ExiftoolMemoryLimitError(memoryError.rssBytes, memoryError.limitBytes, stderr, { cause: result });
   if (result.timedOut) throw new ExiftoolTimeoutError(normalized.timeoutMs, stderr, { cause: result });
   if (result.isCanceled) throw new ExiftoolAbortError({ cause: signal?.reason });
   const code = errorCode('cause' in result ? result.cause : undefined);

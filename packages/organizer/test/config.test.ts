@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exiftoolOptions } from '../src/organize/exiftool-options.js';
 import { ConfigurationError, LAYER_PATHS, loadConfiguration } from '../src/settings/configuration.js';
 
 describe('loadConfiguration', () => {
@@ -34,5 +35,18 @@ describe('loadConfiguration', () => {
     expect(problems.join('\n')).toMatch(/MOVE must be one of true, false; got "yes"/);
     expect(problems.join('\n')).toMatch(/MULTIPART_THRESHOLD_BYTES/);
     expect(problems.join('\n')).toMatch(/WEBHOOK_URL/);
+  });
+
+  it("bounds exiftool's memory at 60% of the function's (at least 128 MiB), or EXIFTOOL_MEMORY_LIMIT_BYTES", () => {
+    const MiB = 1024 * 1024;
+    const limit = (environment: Record<string, string>) => loadConfiguration({ DESTINATION_BUCKET: 'my-photos', ...environment }).exiftool.memoryLimitBytes;
+    expect(limit({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' })).toBe(Math.floor(1024 * MiB * 0.6));
+    expect(limit({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' })).toBe(128 * MiB);
+    expect(limit({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024', EXIFTOOL_MEMORY_LIMIT_BYTES: String(300 * MiB) })).toBe(300 * MiB);
+    // Outside Lambda nothing sets it: the exiftool package's own default applies.
+    expect(limit({})).toBeUndefined();
+    expect(exiftoolOptions(loadConfiguration({ DESTINATION_BUCKET: 'my-photos' }))).not.toHaveProperty('memoryLimitBytes');
+    expect(exiftoolOptions(loadConfiguration({ DESTINATION_BUCKET: 'my-photos', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048' })).memoryLimitBytes).toBe(Math.floor(2048 * MiB * 0.6));
+    expect(() => loadConfiguration({ DESTINATION_BUCKET: 'my-photos', EXIFTOOL_MEMORY_LIMIT_BYTES: '1000' })).toThrow(/EXIFTOOL_MEMORY_LIMIT_BYTES must be a whole number of bytes/);
   });
 });

@@ -50,6 +50,13 @@ describe('hostile inputs, one after another on one Lambda worker', () => {
     expect(slow.detail).toMatch(/ExiftoolTimeoutError/);
   });
 
+  it("kills exiftool's perl when the deflate bomb takes it over its memory limit, and files the PNG undated", () => {
+    // The organizer's limit: 60% of the function's memory (EXIFTOOL_MEMORY_LIMIT_BYTES unset).
+    const bomb = result('PNG deflate bomb')[0]!;
+    expect(bomb.outcome).toBe('undated');
+    expect(bomb.detail).toMatch(/ExiftoolMemoryLimitError: exiftool used \d+ MiB, over its limit of 614 MiB/);
+  });
+
   it('finishes each within the function timeout, in the same process, within the memory size (deflate bomb and lying lengths included)', () => {
     expect(result('PNG deflate bomb')).toHaveLength(1);
     expect(report.results.filter((item) => /claiming/.test(item.name))).toHaveLength(4);

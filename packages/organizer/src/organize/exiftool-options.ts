@@ -24,5 +24,6 @@ export function exiftoolOptions(configuration: Configuration): ExiftoolOptions {
     tags: TAGS_TO_READ,
     readBlockSize: READ_BLOCK_SIZE,
     environment: { LD_LIBRARY_PATH: '/opt/lib' },
+    ...(configuration.exiftool.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: configuration.exiftool.memoryLimitBytes }),
   };
 }

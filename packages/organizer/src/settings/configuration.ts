@@ -32,6 +32,12 @@ export interface Configuration extends PlanSettings {
     readonly serverScriptPath: string;
     /** Per object, ms. */
     readonly timeoutMs: number;
+    /**
+     * perl is killed above this resident size during a read (bytes): `EXIFTOOL_MEMORY_LIMIT_BYTES`,
+     * else 60% of `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` (Node and the copy need the rest), at least
+     * 128 MiB (ordinary reads reach ~87 MiB); undefined outside Lambda (the exiftool package's default).
+     */
+    readonly memoryLimitBytes: number | undefined;
   };
   readonly s3: {
     readonly endpoint: string | undefined;
@@ -176,6 +182,7 @@ export function resolveConfiguration(
       scriptPath: value('exiftoolScript'),
       serverScriptPath: value('exiftoolServerScript'),
       timeoutMs: value('exiftoolTimeoutMs'),
+      memoryLimitBytes: exiftoolMemoryLimit(value('exiftoolMemoryLimitBytes'), value('functionMemorySizeMb')),
     },
     s3: {
       endpoint: value('s3Endpoint'),
@@ -185,6 +192,22 @@ export function resolveConfiguration(
     },
     logLevel: value('logLevel'),
   });
+}
+
+/** Share of the function's memory perl may use during a read: Node, the SDK and the copy need the rest. */
+const EXIFTOOL_MEMORY_SHARE = 0.6;
+/** Floor of the derived limit: the warm process's own restart bound (ordinary reads reach ~87 MiB). */
+const EXIFTOOL_MEMORY_FLOOR_BYTES = 128 * 1024 * 1024;
+
+/**
+ * `EXIFTOOL_MEMORY_LIMIT_BYTES` when set, else 60% of the function's memory (at least 128 MiB).
+ * @example
+ * exiftoolMemoryLimit(undefined, 1024); // 644245094 (614 MiB)
+ */
+export function exiftoolMemoryLimit(explicitBytes: number | undefined, functionMemoryMb: number | undefined): number | undefined {
+  if (explicitBytes !== undefined) return explicitBytes;
+  if (functionMemoryMb === undefined) return undefined;
+  return Math.max(EXIFTOOL_MEMORY_FLOOR_BYTES, Math.floor(functionMemoryMb * 1024 * 1024 * EXIFTOOL_MEMORY_SHARE));
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -14,7 +14,7 @@ export type SettingRule =
   | { readonly kind: 'choice'; readonly values: readonly string[] }
   | { readonly kind: 'boolean' }
   /** A whole number in `[minimum, maximum]`, in `unit`. */
-  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'ms' | 'days' | 'seconds' }
+  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number; readonly unit: 'bytes' | 'MB' | 'ms' | 'days' | 'seconds' }
   /** One of `TIME_ZONES` (IANA names Node's Intl knows, and UTC). */
   | { readonly kind: 'time-zone' }
   /** Placeholders from `KEY_TEMPLATE_PLACEHOLDERS`, {name} or {stem}, no leading "/". */
@@ -227,6 +227,18 @@ export const SETTINGS = {
     rule: { kind: 'integer', minimum: 100, maximum: 900_000, unit: 'ms' },
     default: '20000',
     description: 'per object; a file that hits it is filed by name or as undated, not lost',
+  },
+  exiftoolMemoryLimitBytes: {
+    environment: 'EXIFTOOL_MEMORY_LIMIT_BYTES',
+    rule: { kind: 'integer', minimum: 64 * MiB, maximum: 10_240 * MiB, unit: 'bytes' },
+    description: 'perl is killed above this resident size during a read (a decompression bomb) and the object is filed by name or as undated, not lost; unset: 60% of the function\'s memory (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), at least 128 MiB; 512 MiB outside Lambda',
+  },
+  functionMemorySizeMb: {
+    environment: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+    terraform: { input: 'set by Lambda' },
+    // Lambda's memory sizes: 128 to 10,240 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+    rule: { kind: 'integer', minimum: 128, maximum: 10_240, unit: 'MB' },
+    description: 'the function\'s memory (Lambda sets it from `function.memory_size`); sizes exiftool\'s memory limit',
   },
   s3Endpoint: {
     environment: 'S3_ENDPOINT',
