@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -14,6 +15,7 @@ import {
   startLocalS3,
 } from '@photo-organizer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatKeysFile } from '../src/cli/keys-file.js';
 
 // The built CLI (dist/cli.js) as a user runs it, against the local S3 server.
 const cli = fileURLToPath(new URL('../bin/photo-organizer.mjs', import.meta.url));
@@ -156,8 +158,10 @@ describe('photo-organizer invoke', () => {
   let pipeline: LocalPipeline;
   let endpoint: LambdaInvokeEndpoint;
   let client: S3Client;
+  let folder: string | undefined;
 
   beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'invoke-keys-'));
     pipeline = await startLocalPipeline({ sourceBucket: 'existing', destinationBucket: 'organized', filter: () => false });
     endpoint = await startLambdaInvokeEndpoint({ functions: { 'photo-organizer': pipeline.runtime } });
     client = pipeline.s3.client();
@@ -168,6 +172,7 @@ describe('photo-organizer invoke', () => {
   afterAll(async () => {
     await endpoint?.stop();
     await pipeline?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
   });
 
   it('a dry run sends nothing', async () => {
@@ -204,5 +209,71 @@ describe('photo-organizer invoke', () => {
     // A set-up mistake: one line with the fix and exit code 2, not one failure per batch.
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(/^photo-organizer: not found while invoking nope \(ResourceNotFoundException\): check --function and AWS_REGION$/);
+  });
+  // `backfill status` writes a job's failed objects with formatKeysFile; `invoke --keys-from` sends them again.
+  // The keys hold a space, a '+' and a literal '%20': taken as written, never URL-decoded.
+  const retried = [
+    { key: 'retry/IMG 0001+edit.jpg', fixture: 'jpeg-dto-offset.jpg', organized: '2019-07-15/IMG 0001+edit.jpg' },
+    { key: 'retry/scan%20.tif', fixture: 'tiff-dto.tif', organized: '2016-08-20/scan%20.tif' },
+    { key: 'retry/clip.mp4', fixture: 'mp4-moov-at-end.mp4', organized: '2021-06-30/clip.mp4' },
+  ];
+
+  it('--keys-from sends the objects a backfill keys file names, and only those, and the function organizes them', async () => {
+    // Prepare: the three objects, one more under the same prefix that the file does not name, and the file.
+    for (const object of retried) {
+      await client.send(new PutObjectCommand({ Bucket: 'existing', Key: object.key, Body: await readFile(path.join(media, object.fixture)) }));
+    }
+    await client.send(new PutObjectCommand({ Bucket: 'existing', Key: 'retry/not-named.jpg', Body: await readFile(path.join(media, 'jpeg-dto-offset.jpg')) }));
+    const keysFile = path.join(folder!, 'backfill-failed-job.txt');
+    await writeFile(keysFile, `# retried after the fix\n\n${formatKeysFile(retried.map((object) => ({ bucket: 'existing', key: object.key })))}\n`);
+    const flags = ['--function', 'photo-organizer', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint, '--batch-size', '2'];
+    const attemptsBefore = endpoint.attempts.length;
+
+    // Act: a dry run, then the real run.
+    const dryRun = await photoOrganizer(['invoke', '--keys-from', keysFile, ...flags, '--dry-run', '--json'], pipeline.s3);
+    const result = await photoOrganizer(['invoke', '--keys-from', keysFile, ...flags], pipeline.s3);
+    await endpoint.idle();
+
+    // Assess
+    expect(dryRun.code).toBe(0);
+    const planned = dryRun.stdout.trim().split('\n').map((line) => JSON.parse(line) as { keys?: string[]; summary?: unknown });
+    expect(planned.flatMap((line) => line.keys ?? [])).toEqual(retried.map((object) => object.key));
+    expect(planned.at(-1)!.summary).toMatchObject({ objects: 3, invocations: 0, planned: 2 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^3 objects in 2 invocations of photo-organizer \([\d.]+ s\), 0 failed$/m);
+    expect(endpoint.attempts.length - attemptsBefore).toBe(2);
+    expect(endpoint.failures).toEqual([]);
+    const organized = await keys(client, 'organized');
+    expect(organized).toEqual(expect.arrayContaining(retried.map((object) => object.organized)));
+    expect(organized).not.toContain('2019-07-15/not-named.jpg');
+  });
+
+  it('--keys-from with a malformed line is a usage error naming the file and line, and invokes nothing', async () => {
+    const keysFile = path.join(folder!, 'broken.txt');
+    await writeFile(keysFile, `# comment\ns3://existing/retry/clip.mp4\nexisting/retry/IMG 0001+edit.jpg\n`);
+    const attemptsBefore = endpoint.attempts.length;
+    const flags = ['--function', 'photo-organizer', '--endpoint', pipeline.s3.endpoint, '--lambda-endpoint', endpoint.endpoint];
+
+    const malformed = await photoOrganizer(['invoke', '--keys-from', keysFile, ...flags], pipeline.s3);
+    const both = await photoOrganizer(['invoke', 's3://existing/retry/', '--keys-from', keysFile, ...flags], pipeline.s3);
+    const missing = await photoOrganizer(['invoke', '--keys-from', path.join(folder!, 'no-such-file.txt'), ...flags], pipeline.s3);
+    await endpoint.idle();
+
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe(`photo-organizer: ${keysFile}:3: expected s3://bucket/key, got "existing/retry/IMG 0001+edit.jpg"\n`);
+    expect(malformed.stdout).toBe('');
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe('photo-organizer: invoke takes either s3://SRC[/prefix] or --keys-from FILE, not both; try photo-organizer invoke --help');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^photo-organizer: --keys-from: cannot read .*no-such-file\.txt \(ENOENT\)$/);
+    expect(endpoint.attempts.length).toBe(attemptsBefore);
+  });
+
+  it('invoke --help and backfill --help tell how to retry the failed objects', async () => {
+    const invokeHelp = await photoOrganizer(['invoke', '--help'], pipeline.s3);
+    expect(invokeHelp.stdout).toMatch(/^photo-organizer invoke --keys-from FILE --function NAME \[options\]$/m);
+    expect(invokeHelp.stdout).toMatch(/^ {2}--keys-from FILE {10}send the objects FILE names/m);
+    const backfillHelp = await photoOrganizer(['backfill', '--help'], pipeline.s3);
+    expect(backfillHelp.stdout).toContain('retry them with:\nphoto-organizer invoke --keys-from FILE --function NAME');
   });
 });

@@ -15,7 +15,9 @@ import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Clie
 import { type CreateJobCommandInput, CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { estimateBackfill, formatDuration, MEASURED_PER_OBJECT } from '@photo-organizer/backfill-model';
 import { parse } from 'csv-parse/sync';
+import type { ObjectReference } from '../core/object-reference.js';
 import { createS3Client } from '../s3/client.js';
+import { formatKeysFile } from './keys-file.js';
 import { parseS3Url, UsageError } from './s3-url.js';
 
 /** The command's help text (`photo-organizer backfill --help`). */
@@ -45,7 +47,8 @@ Options:
 
 status: the job's state, tasks succeeded / failed / total and rate; once complete, how many objects
 were organized, undated, skipped and failed, with the failed ones written to --failed-keys
-(default backfill-failed-<JOB>.txt), one s3://bucket/key a line.`;
+(default backfill-failed-<JOB>.txt), one s3://bucket/key a line; retry them with:
+photo-organizer invoke --keys-from FILE --function NAME`;
 
 /** What the command prints to and reads from; tests pass their own. */
 export interface BackfillIo {
@@ -76,8 +79,8 @@ export interface BackfillReportSummary {
   readonly undated: number;
   readonly skipped: number;
   readonly failed: number;
-  /** `s3://bucket/key` of every failed object. */
-  readonly failedObjects: readonly string[];
+  /** Every failed object, key decoded (as S3 stores it). */
+  readonly failedObjects: readonly Pick<ObjectReference, 'bucket' | 'key'>[];
 }
 
 const EXIT = { ok: 0, someFailed: 1 } as const;
@@ -274,8 +277,8 @@ async function statusCommand(options: { control: S3ControlClient; s3: S3Client; 
   const summary = await summarizeReport(options.s3, reportBucket, `${report.Prefix ? `${report.Prefix.replace(/\/+$/, '')}/` : ''}job-${options.jobId}/manifest.json`);
   options.io.out(`report: ${summary.organized} organized, ${summary.undated} undated, ${summary.skipped} skipped, ${summary.failed} failed\n`);
   if (summary.failedObjects.length > 0) {
-    await writeFile(options.failedKeysFile, `${summary.failedObjects.join('\n')}\n`);
-    options.io.out(`failed objects written to ${options.failedKeysFile}\n`);
+    await writeFile(options.failedKeysFile, formatKeysFile(summary.failedObjects));
+    options.io.out(`failed objects written to ${options.failedKeysFile}; retry them with: photo-organizer invoke --keys-from ${options.failedKeysFile} --function NAME\n`);
   }
   return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
 }
@@ -296,7 +299,7 @@ export async function summarizeReport(s3: S3Client, bucket: string, manifestKey:
   let organized = 0;
   let undated = 0;
   let skipped = 0;
-  const failedObjects: string[] = [];
+  const failedObjects: Pick<ObjectReference, 'bucket' | 'key'>[] = [];
   for (const result of manifest.Results ?? []) {
     // Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage; keys URL-encoded.
     const rows = parse(await readText(s3, result.Bucket, result.Key), { relax_column_count: true, skip_empty_lines: true }) as string[][];
@@ -304,7 +307,7 @@ export async function summarizeReport(s3: S3Client, bucket: string, manifestKey:
       if (message.startsWith('skipped:')) skipped += 1;
       else if (status === 'succeeded' && /(^|\/)undated\//.test(message.replace(/^s3:\/\/[^/]+\//, ''))) undated += 1;
       else if (status === 'succeeded') organized += 1;
-      else failedObjects.push(`s3://${rowBucket}/${decodeURIComponent(encodedKey)}`);
+      else failedObjects.push({ bucket: rowBucket, key: decodeURIComponent(encodedKey) });
     }
   }
   return { organized, undated, skipped, failed: failedObjects.length, failedObjects };

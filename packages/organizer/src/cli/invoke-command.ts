@@ -9,7 +9,11 @@ import { createProgress } from './progress.js';
 export interface InvokeCommandOptions {
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
-  readonly source: { readonly bucket: string; readonly prefix: string };
+  /**
+   * What to send: every object under a prefix (folder markers left out), or the objects of a keys
+   * file (`--keys-from`, already read with `readKeysFile`), sent in the file's order.
+   */
+  readonly source: { readonly bucket: string; readonly prefix: string } | { readonly objects: readonly ObjectReference[] };
   readonly functionName: string;
   /** Records per invocation. Lambda's async payload limit is 256 KB (1 MB since 2025): 50 keys fit easily. @default 10 */
   readonly batchSize: number;
@@ -36,7 +40,8 @@ export interface InvokeSummary {
 /**
  * Fans existing objects out to the deployed function as asynchronous invocations carrying
  * ObjectCreated-shaped records, so they are organized exactly as new uploads are (and failures
- * land in the function's on-failure destination). A set-up problem (credentials, access denied,
+ * land in the function's on-failure destination). The objects come from a listing or from a keys
+ * file (`backfill status`'s failed objects); both are sent the same way. A set-up problem (credentials, access denied,
  * no such function) on the listing or the first invocation stops the run with one clear error.
  *
  * @throws {AwsSetupError} for such a set-up problem.
@@ -44,15 +49,7 @@ export interface InvokeSummary {
 export async function invokeCommand(options: InvokeCommandOptions): Promise<InvokeSummary> {
   const started = performance.now();
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const objects: ObjectReference[] = [];
-  const { bucket, prefix } = options.source;
-  try {
-    for await (const reference of listObjects(options.s3, bucket, prefix)) {
-      if (!reference.key.endsWith('/')) objects.push(reference);
-    }
-  } catch (error) {
-    rethrowAwsSetupProblem(error, { doing: `listing s3://${bucket}/${prefix}`, needs: `s3:ListBucket on ${bucket}`, endpoint: options.endpoint });
-  }
+  const objects = 'objects' in options.source ? options.source.objects : await listSource(options.s3, options.source, options.endpoint);
   const batches: ObjectReference[][] = [];
   for (let index = 0; index < objects.length; index += options.batchSize) batches.push(objects.slice(index, index + options.batchSize));
 
@@ -101,6 +98,20 @@ export async function invokeCommand(options: InvokeCommandOptions): Promise<Invo
     failed,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
+}
+
+/** Every object under the prefix, folder markers (keys ending in `/`) left out. */
+async function listSource(s3: S3Client, source: { readonly bucket: string; readonly prefix: string }, endpoint: string | undefined): Promise<ObjectReference[]> {
+  const objects: ObjectReference[] = [];
+  const { bucket, prefix } = source;
+  try {
+    for await (const reference of listObjects(s3, bucket, prefix)) {
+      if (!reference.key.endsWith('/')) objects.push(reference);
+    }
+  } catch (error) {
+    rethrowAwsSetupProblem(error, { doing: `listing s3://${bucket}/${prefix}`, needs: `s3:ListBucket on ${bucket}`, endpoint });
+  }
+  return objects;
 }
 
 /**

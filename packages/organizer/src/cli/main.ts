@@ -4,6 +4,7 @@ import { backfillCommand } from './backfill-command.js';
 import { checkDestination } from './check-destination.js';
 import { exitQuietlyWhenOutputCloses, reportError } from './cli-errors.js';
 import { formatInvokeSummary, invokeCommand } from './invoke-command.js';
+import { readKeysFile } from './keys-file.js';
 import { localExiftoolDefaults } from './local-exiftool.js';
 import { formatOrganizeSummary, organizeCommand } from './organize-command.js';
 import { planFiles } from './plan-command.js';
@@ -25,6 +26,7 @@ Usage:
   photo-organizer plan <file or folder>... [--json]  where local files would be filed (reads them, changes nothing)
   photo-organizer organize s3://SRC[/prefix] --to s3://DEST[/prefix] [options]
   photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+  photo-organizer invoke --keys-from FILE --function NAME [options]      e.g. a backfill's failed objects
   photo-organizer backfill s3://SRC[/prefix] --function NAME [options]   an S3 Batch Operations job
   photo-organizer <command> --help
   photo-organizer --version
@@ -51,12 +53,18 @@ Settings (the function's, same rules; the environment variables of the README wo
 ${settingFlagHelp().join('\n')}
 Credentials and region come from the usual AWS environment / profile.`,
   invoke: `photo-organizer invoke s3://SRC[/prefix] --function NAME [options]
+photo-organizer invoke --keys-from FILE --function NAME [options]
 
 Sends existing objects to the deployed function as asynchronous invocations of ObjectCreated-shaped
 records: they are organized in AWS exactly like new uploads, failures go to its failure queue.
+The objects are those under s3://SRC[/prefix], or those FILE names.
 
 Options:
   --function NAME           the function name or ARN (required)
+  --keys-from FILE          send the objects FILE names instead of listing a prefix: one
+                            s3://bucket/key a line, the key as stored (not URL-encoded); blank lines
+                            and # comments are ignored. backfill status writes such a file of the
+                            objects a job failed on. A malformed line stops the run before any invocation.
   --batch-size N            records per invocation (default 10)
   --rate N                  invocations per second at most (default 10)
   --dry-run                 list what would be sent, invoke nothing
@@ -88,6 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
       function: { type: 'string' },
       'batch-size': { type: 'string' },
       rate: { type: 'string' },
+      'keys-from': { type: 'string' },
     },
   });
   if (values.help) {
@@ -95,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const flags = values as Record<string, string | boolean | undefined>;
+  if (values['keys-from'] !== undefined && command !== 'invoke') throw new UsageError(`--keys-from is an option of invoke only; try photo-organizer ${command} --help`);
 
   if (command === 'plan') {
     if (positionals.length === 0) throw new UsageError('plan needs at least one file or folder; try photo-organizer plan --help');
@@ -113,6 +123,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return failures > 0 ? EXIT.someFailed : EXIT.ok;
   }
 
+  const keysFrom = values['keys-from'];
+  if (keysFrom !== undefined) {
+    if (positionals.length > 0) throw new UsageError('invoke takes either s3://SRC[/prefix] or --keys-from FILE, not both; try photo-organizer invoke --help');
+    return invoke(values, { kind: 'keys-file', file: keysFrom });
+  }
   const [sourceUrl] = positionals;
   if (!sourceUrl || positionals.length > 1) throw new UsageError(`${command} needs exactly one s3://SRC[/prefix]; try photo-organizer ${command} --help`);
   const source = parseS3Url(sourceUrl, 'the source');
@@ -144,26 +159,35 @@ async function main(argv: readonly string[]): Promise<number> {
     return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
   }
 
-  // invoke
-  if (!values.function) throw new UsageError('invoke needs --function NAME');
-  const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
+  return invoke(values, { ...source, kind: 'listing' });
+}
+
+/** `invoke`, its objects from the listing of `s3://SRC[/prefix]` or from `--keys-from FILE`. */
+async function invoke(
+  values: { readonly [flag: string]: string | boolean | undefined },
+  from: { readonly kind: 'listing'; readonly bucket: string; readonly prefix: string } | { readonly kind: 'keys-file'; readonly file: string },
+): Promise<number> {
+  const functionName = typeof values.function === 'string' ? values.function : undefined;
+  if (!functionName) throw new UsageError('invoke needs --function NAME');
+  const dryRun = values['dry-run'] === true;
+  const json = values.json === true;
+  const endpoint = typeof values.endpoint === 'string' ? values.endpoint : undefined;
+  const lambdaEndpoint = typeof values['lambda-endpoint'] === 'string' ? values['lambda-endpoint'] : undefined;
+  const batchSize = positiveInteger(optionalString(values['batch-size']), 10, '--batch-size');
+  const ratePerSecond = positiveInteger(optionalString(values.rate), 10, '--rate');
+  // The whole keys file is read and checked before the first invocation: a bad line sends nothing.
+  const source = from.kind === 'keys-file' ? { objects: await readKeysFile(from.file) } : { bucket: from.bucket, prefix: from.prefix };
   const s3 = createS3Client({ endpoint, forcePathStyle: endpoint !== undefined, region: undefined });
-  const lambda = new LambdaClient(values['lambda-endpoint'] ? { endpoint: values['lambda-endpoint'] } : {});
-  const summary = await invokeCommand({
-    s3,
-    lambda,
-    source,
-    functionName: values.function,
-    batchSize: positiveInteger(values['batch-size'], 10, '--batch-size'),
-    ratePerSecond: positiveInteger(values.rate, 10, '--rate'),
-    dryRun: values['dry-run'] ?? false,
-    json: values.json ?? false,
-    endpoint,
-  });
-  const line = formatInvokeSummary(summary, values.function, values['dry-run'] ?? false);
-  if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
+  const lambda = new LambdaClient(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {});
+  const summary = await invokeCommand({ s3, lambda, source, functionName, batchSize, ratePerSecond, dryRun, json, endpoint });
+  const line = formatInvokeSummary(summary, functionName, dryRun);
+  if (json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
   else process.stdout.write(`${line}\n`);
   return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+function optionalString(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, name: string): number {

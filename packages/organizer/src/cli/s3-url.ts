@@ -7,5 +7,5 @@ export function parseS3Url(value: string, what: string): { bucket: string; prefi
 
 /** A mistake in how the command was called: exit code 2 and a hint. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
 }
