@@ -278,6 +278,8 @@ async function readLibrary(client: S3Client, bucket: string): Promise<{ photos: 
       const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const body = JSON.parse(await object.Body!.transformToString()) as { source?: { key?: string; eTag?: string } };
       sidecars.push({ key, sourceKey: body.source?.key, sourceEtag: body.source?.eTag?.replace(/"/g, '') });
+    } else if (key.startsWith('.photo-organizer/moved/') && key.endsWith('.moved') && head.Metadata?.['organized-by'] !== undefined) {
+      // A move pointer (issue 18): where a moved source went, for companions arriving later.
     } else {
       other.push(key);
     }
@@ -467,7 +469,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let sidecarRewritesSameBytes = 0;
     for (const [key, eTags] of creations.eTags) {
       if (photoKeys.has(key) || eTags.length < 2) continue;
-      if (new Set(eTags).size > 1) sidecarsOverwritten.push(`${key} (written ${eTags.length} times, ${new Set(eTags).size} different contents)`);
+      // A move pointer (issue 18) names the latest move of its source key: rewritten (conditionally,
+      // If-Match) with other contents only when that key was re-uploaded and moved again.
+      const pointer = /\.photo-organizer\/moved\/uploads\/(.+)\.moved$/.exec(key);
+      const repointed = pointer !== null && ledger.versions.filter((version) => version.key === pointer[1]).length > 1;
+      if (new Set(eTags).size > 1 && !repointed) sidecarsOverwritten.push(`${key} (written ${eTags.length} times, ${new Set(eTags).size} different contents)`);
       else sidecarRewritesSameBytes += eTags.length - 1;
     }
     const sidecarProblems: string[] = [];

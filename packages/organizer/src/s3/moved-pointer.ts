@@ -1,8 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import { ORGANIZED_BY } from '../core/copy-metadata.js';
 import type { TakeoutMetadata } from '../core/companions.js';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
+import { conditionalPut, type ConditionalPutResult } from './conditional-put.js';
 
 /**
  * Where move mode records, by source key, where a moved file went (issue 18): below the
@@ -47,23 +48,24 @@ export function movedPointerKey(destinationPrefix: string, sourceBucket: string,
 }
 
 /**
- * Records where a file is about to be moved to, before its source is deleted (move mode).
- * Rewriting it is harmless: the same source gives the same record.
+ * Records where a file is about to be moved to, before its source is deleted (move mode). Never
+ * written unconditionally (issue 13): created with `If-None-Match: *`; a pointer of ours already
+ * there (the same source key moved before: a repeated event, or a re-upload moved again) is
+ * replaced only with `If-Match` of its ETag, so it names the latest move of that key.
  *
  * @throws the SDK's error when S3 fails (the source is then kept, and the event retried).
  * @example
- * await writeMovedPointer(client, 'library', 'photos/', pointer);
+ * await writeMovedPointer(client, 'library', 'photos/', pointer); // 'created'
  */
-export async function writeMovedPointer(client: S3Client, bucket: string, destinationPrefix: string, pointer: Omit<MovedPointer, 'schema'>): Promise<void> {
-  await client.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: movedPointerKey(destinationPrefix, pointer.sourceBucket, pointer.sourceKey),
-      Body: JSON.stringify({ schema: 'photo-organizer/moved@1', ...pointer }),
-      ContentType: 'application/json',
-      Metadata: { 'organized-by': ORGANIZED_BY },
-    }),
-  );
+export async function writeMovedPointer(client: S3Client, bucket: string, destinationPrefix: string, pointer: Omit<MovedPointer, 'schema'>): Promise<ConditionalPutResult> {
+  return conditionalPut({
+    client,
+    bucket,
+    key: movedPointerKey(destinationPrefix, pointer.sourceBucket, pointer.sourceKey),
+    body: JSON.stringify({ schema: 'photo-organizer/moved@1', ...pointer }),
+    metadata: { 'organized-by': ORGANIZED_BY },
+    mayReplace: (existing) => existing.userMetadata?.['organized-by'] === ORGANIZED_BY,
+  });
 }
 
 /**
