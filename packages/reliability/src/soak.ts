@@ -445,14 +445,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const reason = String(entry['reason']);
       skips[reason] = (skips[reason] ?? 0) + 1;
       const key = entry['source'].replace(/^s3:\/\/uploads\//, '');
-      // 'object-gone' holds only if the key is gone now and none of its versions was lost;
+      // 'object-gone' holds only if the key is gone now (or was deleted by the user meanwhile) and
+      // none of its versions was lost;
       // 'superseded' (the event's ETag no longer matched) only if the key was re-uploaded or deleted
       // and none of its versions was lost; 'empty-object' only if a 0-byte version was uploaded there;
       // 'unsupported-file-type' only if the bytes are still in the source; nothing else can apply here.
       const versionsOfKey = ledger.versions.filter((version) => version.key === key);
       const holds =
         reason === 'object-gone'
-          ? !sourceNow.has(key) && !lostKeys.has(key)
+          ? // gone now, or deleted by the user and uploaded again (that upload's own event files it)
+            (!sourceNow.has(key) || ledger.deletes.some((entry) => entry.key === key)) && !lostKeys.has(key)
           : reason === 'superseded'
             ? (versionsOfKey.length > 1 || ledger.deletes.some((entry) => entry.key === key)) && !lostKeys.has(key)
             : reason === 'empty-object'
