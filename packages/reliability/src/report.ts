@@ -152,7 +152,8 @@ export function renderMarkdown(figures: ReliabilityFigures, when = new Date(), c
 export async function writeResults(directory: string, figures: ReliabilityFigures, command = 'make reliability'): Promise<string> {
   const markdown = renderMarkdown(figures, new Date(), command);
   await mkdir(directory, { recursive: true });
-  await writeFile(path.join(directory, 'latest.md'), markdown);
+  // A NUL from a hostile key would make the file binary to git and grep: shown as U+2400.
+  await writeFile(path.join(directory, 'latest.md'), markdown.replaceAll('\u0000', '\u2400'));
   await writeFile(path.join(directory, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), command, host: os.hostname(), cores: os.cpus().length, loadAverage: os.loadavg(), coverageGaps: coverageGaps(figures.soaks), verdict: verdict(figures), ...figures }, null, 2)}\n`);
   return markdown;
 }
