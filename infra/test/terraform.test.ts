@@ -75,7 +75,7 @@ describe.skipIf(TERRAFORM_MISSING)('terraform, offline with the schema-only AWS 
     const settingsTest = await readFile(join(copy.directory, 'tests', 'organizer-settings.tftest.hcl'), 'utf8');
     const header = settingsTest.slice(0, settingsTest.indexOf('run "'));
     await rm(join(copy.directory, 'tests'), { recursive: true, force: true });
-    await cp(join(MODULE_DIRECTORY, 'tests', 'fixtures'), join(copy.directory, 'tests', 'fixtures'), { recursive: true });
+    for (const kept of ['fixtures', 'mocks']) await cp(join(MODULE_DIRECTORY, 'tests', kept), join(copy.directory, 'tests', kept), { recursive: true });
     // One file per run: after a failed run terraform skips the rest of its file.
     const runs = { misspelt_zone: 'default_time_zone = "Europe/Parris"', unknown_placeholder: 'key_template = "{yyyy}/{foo}/{name}"' };
     for (const [run, setting] of Object.entries(runs)) {

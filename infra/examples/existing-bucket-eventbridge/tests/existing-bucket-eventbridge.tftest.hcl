@@ -1,17 +1,6 @@
 # Offline: mock_provider stands in for AWS; infra/test/*.test.ts attaches the schema-only provider.
 mock_provider "aws" {
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { region = "eu-west-1" }
-  }
-  mock_data "aws_s3_bucket" {
-    defaults = { bucket_region = "eu-west-1" }
-  }
+  source = "../../modules/photo-organizer/tests/mocks"
 }
 
 variables {
