@@ -23,6 +23,7 @@ describe('writes to the library', () => {
   let direct: S3Client;
   let client: S3Client;
   let beforeForward: ((request: { method: string; path: string; headers: Record<string, string | string[] | undefined> }) => Promise<void>) | undefined;
+  let chooseFault: ((request: { method: string; path: string; headers: Record<string, string | string[] | undefined> }) => 'internal' | undefined) | undefined;
 
   async function upload(key: string, body: Uint8Array): Promise<PinnedObject> {
     await direct.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: body }));
@@ -57,7 +58,7 @@ describe('writes to the library', () => {
   beforeAll(async () => {
     s3 = await startLocalS3({ buckets: ['uploads', 'library'] });
     direct = s3.client();
-    proxy = await startFaultProxy({ target: s3.endpoint, beforeForward: (request) => beforeForward?.(request) });
+    proxy = await startFaultProxy({ target: s3.endpoint, beforeForward: (request) => beforeForward?.(request), chooseFault: (request) => chooseFault?.(request) });
     client = s3.client({ endpoint: proxy.endpoint });
   });
   afterAll(async () => {
@@ -146,6 +147,30 @@ describe('writes to the library', () => {
     expect(await writeSidecar({ client, bucket: 'library', copyKey: '2020/first.jpg', document })).toBe('left-to-concurrent-writer');
     const sidecar = await direct.send(new GetObjectCommand({ Bucket: 'library', Key: '2020/first.jpg.json' }));
     expect(await sidecar.Body!.transformToString()).toBe('{"theirs":true}');
+  });
+
+  it("writes the sidecar although S3 failed every one of the SDK's attempts of the first PUT", async () => {
+    // Every attempt (amz-sdk-request: attempt=N; max=M) of the first PutObject's invocation answers
+    // 500, so the SDK gives up on it; the sidecar must still be there, written by the next try.
+    let failedInvocation: string | undefined;
+    let faults = 0;
+    chooseFault = (request) => {
+      if (request.method !== 'PUT' || !request.path.startsWith('/library/2021/retried.jpg.json')) return undefined;
+      const invocation = String(request.headers['amz-sdk-invocation-id']);
+      failedInvocation ??= invocation;
+      if (invocation !== failedInvocation) return undefined;
+      faults++;
+      return 'internal';
+    };
+    try {
+      const document = { schema: 'photo-organizer/sidecar@1', retried: true } as never;
+      expect(await writeSidecar({ client, bucket: 'library', copyKey: '2021/retried.jpg', document })).toBe('created');
+    } finally {
+      chooseFault = undefined;
+    }
+    expect(faults).toBeGreaterThanOrEqual(3);
+    const sidecar = await direct.send(new GetObjectCommand({ Bucket: 'library', Key: '2021/retried.jpg.json' }));
+    expect(JSON.parse(await sidecar.Body!.transformToString())).toEqual({ schema: 'photo-organizer/sidecar@1', retried: true });
   });
 
   it('deletes a source only while it holds the copied ETag', async () => {

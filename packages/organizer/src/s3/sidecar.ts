@@ -1,4 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import pRetry from 'p-retry';
 import { ORGANIZED_BY } from '../core/copy-metadata.js';
 import type { SidecarDocument } from '../core/sidecar-document.js';
 import { conditionalPut, type ConditionalPutResult } from './conditional-put.js';
@@ -10,6 +12,9 @@ import { conditionalPut, type ConditionalPutResult } from './conditional-put.js'
  */
 export type SidecarWrite = ConditionalPutResult;
 
+/** Whole-write attempts after the SDK's own retries gave up on a transient fault (5xx, throttling, reset). */
+const SIDECAR_RETRIES = 3;
+
 /**
  * Writes `<copyKey>.json` beside a copy, marked `organized-by` so it is never organized itself, and
  * never unconditionally: `If-None-Match: *` creates it; when one is there already (a repeated
@@ -17,7 +22,12 @@ export type SidecarWrite = ConditionalPutResult;
  * by another invocation is left as it is (412/409 the second time).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  *
- * @throws the SDK's error when S3 fails otherwise.
+ * The copy is already placed when this runs: a transient fault is retried here ({@link SIDECAR_RETRIES}
+ * times, backing off from 200 ms), not left to Lambda's retry, which comes a minute later and finds
+ * the source re-uploaded or deleted by then as often as not; it could then never write this
+ * copy's sidecar (the reliability soak found such copies). Each attempt is idempotent.
+ *
+ * @throws the SDK's error when S3 fails otherwise, or still fails after the retries.
  * @example
  * await writeSidecar({ client, bucket: 'library', copyKey: '2019-05-26/IMG_1.JPG', document }); // 'created'
  */
@@ -28,14 +38,22 @@ export async function writeSidecar(options: {
   readonly document: SidecarDocument;
   readonly signal?: AbortSignal | undefined;
 }): Promise<SidecarWrite> {
-  return conditionalPut({
-    client: options.client,
-    bucket: options.bucket,
-    key: `${options.copyKey}.json`,
-    body: JSON.stringify(options.document, null, 2),
-    metadata: { 'organized-by': ORGANIZED_BY },
-    // Only a sidecar is replaced (ours, and not a copy: copies record their source-key).
-    mayReplace: (existing) => existing.userMetadata?.['organized-by'] === ORGANIZED_BY && existing.userMetadata['source-key'] === undefined,
-    signal: options.signal,
+  const write = () =>
+    conditionalPut({
+      client: options.client,
+      bucket: options.bucket,
+      key: `${options.copyKey}.json`,
+      body: JSON.stringify(options.document, null, 2),
+      metadata: { 'organized-by': ORGANIZED_BY },
+      // Only a sidecar is replaced (ours, and not a copy: copies record their source-key).
+      mayReplace: (existing) => existing.userMetadata?.['organized-by'] === ORGANIZED_BY && existing.userMetadata['source-key'] === undefined,
+      signal: options.signal,
+    });
+  return pRetry(write, {
+    retries: SIDECAR_RETRIES,
+    minTimeout: 200,
+    randomize: true,
+    ...(options.signal ? { signal: options.signal } : {}),
+    shouldRetry: ({ error }) => s3ErrorKind(error) === 'transient',
   });
 }
