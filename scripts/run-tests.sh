@@ -4,8 +4,17 @@
 set -uo pipefail
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+# Suites whose failures depend on timing (the reliability soak) leave their evidence here; CI keeps
+# only the end of the log, so it is printed last, just before the summary line.
+evidence="$(dirname "${BASH_SOURCE[0]}")/../.tools/logs/test-evidence"
+rm -rf "$evidence"
 pnpm run test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+for file in "$evidence"/*.txt; do
+  [ -f "$file" ] || continue
+  echo "--- $(basename "$file") (whole file: .tools/logs/test-evidence/) ---"
+  tail -c 6000 "$file" | cut -c1-300
+done
 node -e '
 const text = require("fs").readFileSync(process.argv[1], "utf8").replace(/\x1b\[[0-9;]*m/g, "");
 const total = { passed: 0, failed: 0, skipped: 0 };

@@ -141,12 +141,22 @@ export function renderMarkdown(figures: ReliabilityFigures, when = new Date(), c
   ];
   const failures = soaks.flatMap((soak) => soak.failureQueue.map((failure) => `- seed ${soak.seed}: ${failure.source} (${failure.attempts} attempts): ${failure.reason.slice(0, 300)}`));
   if (failures.length > 0) lines.push('', '## Failure queue', '', ...failures);
-  const problems = soaks.flatMap((soak) =>
-    [...soak.lost.map((item) => `lost ${item}`), ...soak.mismatched.map((item) => `mismatched ${item}`), ...soak.overwritten, ...soak.sidecarsOverwritten, ...soak.duplicated.map((item) => `duplicated ${item}`), ...soak.duplicatedByCopySourceRace.map((item) => `duplicated by the local server's copy-source race ${item}`), ...soak.mismatchedByCopySourceRace.map((item) => `torn by the local server's copy-source race ${item}`), ...soak.unverifiedSkips.map((item) => `unconfirmed skip ${item}`), ...soak.collisionProblems, ...soak.sidecarProblems].map((item) => `- seed ${soak.seed}: ${item}`),
-  );
+  const problems = problemLines(soaks);
   if (problems.length > 0) lines.push('', '## Problems', '', ...problems.slice(0, 60), ...(problems.length > 60 ? [`- ... and ${problems.length - 60} more (results/latest.json)`] : []));
   if (hostile.unsafeLandings.length > 0) lines.push('', '## Unsafe landings', '', ...hostile.unsafeLandings.map((item) => `- ${item}`));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Every problem the soaks found, one `- seed N: ...` line each (the report's "Problems" section,
+ * and what the CI soak test leaves for the end of the CI log).
+ * @example
+ * problemLines(soaks); // ['- seed 7: 2020-01-01/a.jpg: no sidecar']
+ */
+export function problemLines(soaks: readonly SoakResult[]): string[] {
+  return soaks.flatMap((soak) =>
+    [...soak.lost.map((item) => `lost ${item}`), ...soak.mismatched.map((item) => `mismatched ${item}`), ...soak.overwritten, ...soak.sidecarsOverwritten, ...soak.duplicated.map((item) => `duplicated ${item}`), ...soak.duplicatedByCopySourceRace.map((item) => `duplicated by the local server's copy-source race ${item}`), ...soak.mismatchedByCopySourceRace.map((item) => `torn by the local server's copy-source race ${item}`), ...soak.unverifiedSkips.map((item) => `unconfirmed skip ${item}`), ...soak.collisionProblems, ...soak.sidecarProblems].map((item) => `- seed ${soak.seed}: ${item}`),
+  );
 }
 
 export async function writeResults(directory: string, figures: ReliabilityFigures, command = 'make reliability'): Promise<string> {

@@ -1,6 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CORPUS_MISSING, findCorpus } from '@photo-organizer/test-kit';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { coverageGaps } from '../src/report.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coverageGaps, problemLines } from '../src/report.ts';
 import { runSoak, type SoakResult } from '../src/soak.ts';
 
 // The short CI version of `make reliability`'s soak: the same code, two seeds of 120 uploads (move
@@ -15,6 +18,22 @@ describe.skipIf(!corpus)('soak: re-uploads and deletes while processing, faults 
     soaks.push(await runSoak({ uploads: 120, seed: 7, move: true, sidecar: true }));
     soaks.push(await runSoak({ uploads: 120, seed: 8 }));
   }, 300_000);
+  // A problem here is timing-dependent and CI keeps only the end of its log: the problems and their
+  // evidence go to a file that scripts/run-tests.sh prints just before its summary line.
+  afterAll(async () => {
+    const problems = problemLines(soaks);
+    if (problems.length === 0) return;
+    const evidence = Object.entries(soaks.at(-1)?.evidence ?? {}).concat(soaks.length > 1 ? Object.entries(soaks[0]!.evidence) : []);
+    const directory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.tools/logs/test-evidence');
+    await mkdir(directory, { recursive: true });
+    // The problems last: the end of the log is what CI shows.
+    const text = [
+      ...evidence.flatMap(([key, lines]) => [`evidence for ${key}:`, ...lines.slice(0, 30).map((line) => `  ${line}`)]),
+      `soak problems (${problems.length}):`,
+      ...problems.slice(0, 20),
+    ].join('\n');
+    await writeFile(path.join(directory, 'reliability-soak.txt'), `${text}\n`);
+  });
   const all = <T>(pick: (soak: SoakResult) => readonly T[]) => soaks.flatMap((soak) => pick(soak).map((item) => `seed ${soak.seed}: ${String(item)}`));
 
   it('exercised what it claims: both modes, user re-uploads and deletes mid-flight, faults on every kind sent, >= 10% Lambda retries', () => {
