@@ -95,6 +95,7 @@ bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/bench run lambda-sizes $(if $(QUICK),--quick --samples 10 --warm 2,--samples 20 --warm 4)
 	@pnpm --filter @photo-organizer/s3-range-reader run bench --size-mb $(if $(QUICK),64,512)
 	@pnpm --filter @photo-organizer/exiftool run bench
+	@pnpm --filter @photo-organizer/exiftool run bench:stream-memory --size-mb $(if $(QUICK),256,1024)
 	@pnpm --filter @photo-organizer/bench run backfill-model $(if $(QUICK),results/quick.json,results/latest.json)
 
 reliability: debian-test build ## Soak and hostile-input suite with a report
