@@ -136,7 +136,12 @@ describe('writes to the library', () => {
   it('writes the sidecar only where there is none, or over the one it just read', async () => {
     const document = { schema: 'photo-organizer/sidecar@1' } as never;
     expect(await writeSidecar({ client, bucket: 'library', copyKey: '2020/first.jpg', document })).toBe('created');
-    expect(await writeSidecar({ client, bucket: 'library', copyKey: '2020/first.jpg', document })).toBe('replaced');
+    // A repeated event: the same bytes are there, seen from the HEAD; nothing is written.
+    const repeated = await requestsDuring(() => writeSidecar({ client, bucket: 'library', copyKey: '2020/first.jpg', document }));
+    expect(repeated.result).toBe('unchanged');
+    expect(proxy.requests.slice(-2).map((request) => request.method)).toEqual(['PUT', 'HEAD']);
+    const changed = { schema: 'photo-organizer/sidecar@1', changed: true } as never;
+    expect(await writeSidecar({ client, bucket: 'library', copyKey: '2020/first.jpg', document: changed })).toBe('replaced');
     // Another invocation rewrites it between our HEAD and our conditional PUT: theirs stays.
     beforeForward = async (request) => {
       if (request.method === 'PUT' && request.headers['if-match'] && request.path.startsWith('/library/2020/first.jpg.json')) {

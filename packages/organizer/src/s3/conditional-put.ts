@@ -1,14 +1,24 @@
+import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import type { ExistingObject } from '../core/same-content.js';
 import { headExisting } from './head-object.js';
 
 /**
- * What a conditional write did: created the object, replaced the one there (by its ETag), left it
- * to a concurrent writer (its ETag changed, or it vanished, between our HEAD and our PUT), or kept
- * it because `mayReplace` refused (another file has that name).
+ * What a conditional write did: created the object, found the same bytes there already (a repeated
+ * event: nothing written), replaced the one there (by its ETag), left it to a concurrent writer
+ * (its ETag changed, or it vanished, between our HEAD and our PUT), or kept it because `mayReplace`
+ * refused (another file has that name).
  */
-export type ConditionalPutResult = 'created' | 'replaced' | 'left-to-concurrent-writer' | 'kept-other-file';
+export type ConditionalPutResult = 'created' | 'unchanged' | 'replaced' | 'left-to-concurrent-writer' | 'kept-other-file';
+
+/**
+ * User metadata holding the body's SHA-256 (base64), so a repeated write of the same bytes is seen
+ * from the HEAD alone: the ETag is an MD5 only for unencrypted or SSE-S3 objects
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html), and S3-compatible stores
+ * need not return checksums.
+ */
+const BODY_SHA256 = 'body-sha256';
 
 /** One small JSON object the organizer writes into the destination (a sidecar, a move pointer). */
 export interface ConditionalPutOptions {
@@ -26,7 +36,8 @@ export interface ConditionalPutOptions {
  * Writes into the destination, never unconditionally: `If-None-Match: *` creates the object; when
  * one is there already, it is replaced only when `mayReplace` allows it and only with `If-Match` of
  * the ETag just read, so a write made meanwhile by another invocation is left as it is (412/409 the
- * second time). https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ * second time), and not at all when it holds these bytes already (its `body-sha256`).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  *
  * @throws the SDK's error when S3 fails otherwise.
  * @example
@@ -34,6 +45,7 @@ export interface ConditionalPutOptions {
  */
 export async function conditionalPut(options: ConditionalPutOptions): Promise<ConditionalPutResult> {
   const { client, signal } = options;
+  const bodySha256 = createHash('sha256').update(options.body).digest('base64');
   const put = (condition: { IfNoneMatch: '*' } | { IfMatch: string }) =>
     client.send(
       new PutObjectCommand({
@@ -41,7 +53,7 @@ export async function conditionalPut(options: ConditionalPutOptions): Promise<Co
         Key: options.key,
         Body: options.body,
         ContentType: 'application/json',
-        Metadata: { ...options.metadata },
+        Metadata: { ...options.metadata, [BODY_SHA256]: bodySha256 },
         ...condition,
       }),
       { abortSignal: signal },
@@ -56,6 +68,7 @@ export async function conditionalPut(options: ConditionalPutOptions): Promise<Co
   const existing = await headExisting(client, options.bucket, options.key, signal);
   if (!existing?.eTag) return 'left-to-concurrent-writer'; // removed meanwhile by someone else: not ours to recreate blindly
   if (!options.mayReplace(existing)) return 'kept-other-file';
+  if (existing.userMetadata?.[BODY_SHA256] === bodySha256) return 'unchanged';
   try {
     await put({ IfMatch: existing.eTag });
     return 'replaced';
