@@ -52,6 +52,8 @@ export function verdict(figures: ReliabilityFigures) {
     overwritten: sum(soaks, (soak) => soak.overwritten.length + soak.sidecarsOverwritten.length),
     hung: sum(soaks, (soak) => soak.hung) + hostile.timeouts + hostile.crashes,
     duplicated: sum(soaks, (soak) => soak.duplicated.length),
+    // The local server copies one version whole since 2026-12-01: a copy torn between two is a defect.
+    copySourceRaces: sum(soaks, (soak) => soak.duplicatedByCopySourceRace.length + soak.mismatchedByCopySourceRace.length),
     unverifiedSkips: sum(soaks, (soak) => soak.unverifiedSkips.length),
     collisionProblems: sum(soaks, (soak) => soak.collisionProblems.length),
     sidecarProblems: sum(soaks, (soak) => soak.sidecarProblems.length),
@@ -91,7 +93,7 @@ function soakRows(soaks: readonly SoakResult[]): string[] {
     ['**lost** (versions in neither bucket, for no reason S3 confirms)', (soak) => soak.lost.length + soak.mismatched.length, (all) => sum(all, (soak) => soak.lost.length + soak.mismatched.length)],
     ['**overwritten** (photos; sidecars with other bytes)', (soak) => `${soak.overwritten.length}; ${soak.sidecarsOverwritten.length}`, (all) => sum(all, (soak) => soak.overwritten.length + soak.sidecarsOverwritten.length)],
     ['**duplicated**', (soak) => soak.duplicated.length, (all) => sum(all, (soak) => soak.duplicated.length)],
-    ['duplicated / torn by the local server copying a source mid-rewrite (every copy was conditional: not counted above)', (soak) => `${soak.duplicatedByCopySourceRace.length} / ${soak.mismatchedByCopySourceRace.length}`, (all) => `${sum(all, (soak) => soak.duplicatedByCopySourceRace.length)} / ${sum(all, (soak) => soak.mismatchedByCopySourceRace.length)}`],
+    ['**duplicated / torn by a copy reading a source mid-rewrite** (the local server now holds the source during a copy: must be 0)', (soak) => `${soak.duplicatedByCopySourceRace.length} / ${soak.mismatchedByCopySourceRace.length}`, (all) => `${sum(all, (soak) => soak.duplicatedByCopySourceRace.length)} / ${sum(all, (soak) => soak.mismatchedByCopySourceRace.length)}`],
     ['**hung**', (soak) => soak.hung, (all) => sum(all, (soak) => soak.hung)],
     ['soak time', (soak) => `${(soak.durationMs / 1000).toFixed(0)} s`, (all) => `${(sum(all, (soak) => soak.durationMs) / 1000).toFixed(0)} s`],
   ];

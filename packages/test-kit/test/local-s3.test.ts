@@ -188,6 +188,42 @@ describe('local S3 server', () => {
     });
   });
 
+  it('copies one version of the source whole: a CopyObject or UploadPartCopy racing a PutObject of its source gets the version it named, or 412', async () => {
+    // S3 copies one version atomically; s3rver reads the source's file after the condition check,
+    // so the compatibility layer holds the source's key from the check to the last byte read.
+    const client = s3.client();
+    let copied = 0;
+    let refused = 0;
+    for (let round = 0; round < 30; round++) {
+      const first = randomBytes(2 * MiB);
+      const second = randomBytes(2 * MiB);
+      const key = `race/${round}.bin`;
+      const put = await client.send(new PutObjectCommand({ Bucket: 'source', Key: key, Body: first }));
+      const multipart = round % 2 === 1;
+      const copy = async () => {
+        if (!multipart) {
+          await client.send(new CopyObjectCommand({ Bucket: 'dest', Key: key, CopySource: `source/${key}`, CopySourceIfMatch: put.ETag }));
+          return;
+        }
+        const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'dest', Key: key }));
+        const part = await client.send(new UploadPartCopyCommand({ Bucket: 'dest', Key: key, UploadId, PartNumber: 1, CopySource: `source/${key}`, CopySourceIfMatch: put.ETag }));
+        await client.send(
+          new CompleteMultipartUploadCommand({ Bucket: 'dest', Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.CopyPartResult!.ETag! }] } }),
+        );
+      };
+      const [copyResult] = await Promise.allSettled([copy(), client.send(new PutObjectCommand({ Bucket: 'source', Key: key, Body: second }))]);
+      if (copyResult.status === 'rejected') {
+        expect((copyResult.reason as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(412);
+        refused++;
+        continue;
+      }
+      const object = await client.send(new GetObjectCommand({ Bucket: 'dest', Key: key }));
+      expect(md5(await object.Body!.transformToByteArray())).toBe(md5(first));
+      copied++;
+    }
+    expect(copied + refused).toBe(30);
+  });
+
   it('serialises concurrent conditional creates: exactly one If-None-Match: * wins', async () => {
     const client = s3.client();
     const results = await Promise.allSettled(

@@ -135,6 +135,17 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
       if (keyLocks.get(name) === chained) keyLocks.delete(name);
     }
   }
+  /**
+   * Holds several keys' locks (a copy: its target and its source, so no PutObject replaces the
+   * source between the copy's condition check and its read of the bytes; S3 copies one version
+   * atomically). Taken in one order whatever the caller's, so two copies in opposite directions
+   * cannot wait for each other.
+   */
+  async function withKeyLocks<T>(keys: readonly { bucket: string; key: string }[], action: () => Promise<T>): Promise<T> {
+    const unique = [...new Map(keys.map((item) => [lockName(item.bucket, item.key), item])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const take = (index: number): Promise<T> => (index === unique.length ? action() : withKeyLock(unique[index]![1].bucket, unique[index]![1].key, () => take(index + 1)));
+    return take(0);
+  }
   /** s3rver writes bytes in place: a read waits for a write in flight so it never sees half an object. */
   const writeInFlight = (bucket: string, key: string) => keyLocks.get(lockName(bucket, key));
 
@@ -289,12 +300,10 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
     return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
   }
 
-  /** The source of a copy as it is now, with `x-amz-copy-source-if-*` checked. */
-  async function copySourceChecked(context: KoaContext, target?: { bucket: string; key: string }) {
+  /** The source of a copy as it is now, with `x-amz-copy-source-if-*` checked; the caller holds the source's lock. */
+  async function copySourceChecked(context: KoaContext) {
     const source = copySourceOf(context);
     await requireBucket(source.bucket);
-    // The caller may hold the target's lock; a copy onto itself must not wait for itself.
-    if (source.bucket !== target?.bucket || source.key !== target.key) await writeInFlight(source.bucket, source.key);
     const metadata = await metadataOf(source.bucket, source.key);
     if (!metadata) throw noSuchKey(source.key);
     if (source.versionId && source.versionId !== 'null') {
@@ -312,8 +321,8 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
     await requireBucket(bucket);
     const requested = parseAlgorithm(header(context, 'x-amz-checksum-algorithm'), unsupportedAlgorithm, invalidAlgorithm);
     const replace = header(context, 'x-amz-metadata-directive') === 'REPLACE';
-    const result = await withKeyLock(bucket, key, async () => {
-      const source = await copySourceChecked(context, { bucket, key });
+    const result = await withKeyLocks([{ bucket, key }, copySourceOf(context)], async () => {
+      const source = await copySourceChecked(context);
       if (source.bucket === bucket && source.key === key && !replace && !requested) {
         throw new S3Error(
           'InvalidRequest',
@@ -487,6 +496,11 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
   async function uploadPartCopy(context: KoaContext, bucket: string, key: string): Promise<void> {
     const upload = await uploadOf(context, bucket, key);
     const partNumber = partNumberOf(context);
+    // The source's lock from the condition check to the last byte read (see withKeyLocks).
+    await withKeyLocks([copySourceOf(context)], () => copyPart(context, upload, partNumber));
+  }
+
+  async function copyPart(context: KoaContext, upload: Awaited<ReturnType<typeof uploadOf>>, partNumber: number): Promise<void> {
     const source = await copySourceChecked(context);
     const size = Number(source.metadata['content-length']);
     const rangeHeader = header(context, 'x-amz-copy-source-range');
