@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -222,6 +224,21 @@ describe('local S3 server', () => {
       copied++;
     }
     expect(copied + refused).toBe(30);
+  });
+
+  it("refuses to store a key it would resolve as a path outside its folder ('x/../../escape.jpg', a NUL); S3's own '..' as a last segment works", async () => {
+    const client = s3.client();
+    const escape = `x/../../escape-${randomBytes(4).toString('hex')}.jpg`;
+    await expect(client.send(new PutObjectCommand({ Bucket: 'source', Key: escape, Body: 'payload' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+    await expect(client.send(new PutObjectCommand({ Bucket: 'source', Key: 'nul\u0000byte.jpg', Body: 'payload' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+    await expect(client.send(new GetObjectCommand({ Bucket: 'source', Key: escape }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(client.send(new CopyObjectCommand({ Bucket: 'dest', Key: 'copied.jpg', CopySource: `source/${escape}` }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+    // Nothing was written next to the bucket folders.
+    expect(existsSync(path.join(s3.directory, path.basename(escape)))).toBe(false);
+    expect(existsSync(path.join(s3.directory, `${path.basename(escape)}._S3rver_object`))).toBe(false);
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'photos/..', Body: 'dot dot' }));
+    const stored = await client.send(new GetObjectCommand({ Bucket: 'source', Key: 'photos/..' }));
+    expect(await stored.Body!.transformToString()).toBe('dot dot');
   });
 
   it('serialises concurrent conditional creates: exactly one If-None-Match: * wins', async () => {

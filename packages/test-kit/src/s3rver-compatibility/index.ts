@@ -86,6 +86,17 @@ const CONTENT_HEADERS = ['cache-control', 'content-disposition', 'content-encodi
 const preconditionFailed = (condition: string) =>
   new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
 const noSuchKey = (key: string) => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+/**
+ * s3rver stores a key as a file path (`<bucket>/<key>._S3rver_object`), so a `.` or `..` segment
+ * before the last one (`x/../../escape.jpg`) names a file outside the bucket's folder, and a NUL
+ * cannot be in a path. S3 accepts both as plain characters; this server cannot hold them.
+ */
+const unstorableKey = (key: string) => key.includes('\0') || key.split('/').slice(0, -1).some((segment) => segment === '.' || segment === '..');
+const keyNotStorable = (key: string) =>
+  new S3Error('InvalidArgument', "The local S3 server cannot store a key with a '.' or '..' folder segment or a NUL (S3 can: it does not map keys to files).", {
+    ArgumentName: 'key',
+    ArgumentValue: key,
+  });
 const noSuchUpload = (uploadId: string) =>
   new S3Error('NoSuchUpload', 'The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
 const unsupportedAlgorithm = (name: string) =>
@@ -693,6 +704,11 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
       return passThrough(context, next);
     }
 
+    // Never stored here (see unstorableKey): a read finds nothing, a write is refused before s3rver
+    // would resolve the key as a path and write outside its folder.
+    if (unstorableKey(key) || (header(context, 'x-amz-copy-source') !== undefined && unstorableKey(copySourceOf(context).key))) {
+      throw method === 'GET' || method === 'HEAD' ? noSuchKey(key) : keyNotStorable(key);
+    }
     const subresource = ['acl', 'tagging', 'legal-hold', 'retention', 'torrent', 'select', 'attributes'].some(has);
     if (subresource) return passThrough(context, next);
     const isCopy = header(context, 'x-amz-copy-source') !== undefined;
