@@ -18,7 +18,10 @@ export function hostileKeys(marker: string): string[] {
   return [
     '-@ /etc/passwd.jpg',
     '-@ /etc/passwd',
-    '../../etc/passwd',
+    // A path (the local server cannot store `../../etc/passwd`: test-kit README; such a key reaches
+    // the function as an event in the hostile inputs), and one a second URL-decoding would make a path.
+    'etc/passwd',
+    '..%2F..%2Fetc%2Fpasswd',
     `$(touch /tmp/${marker}-a).jpg`,
     `;touch /tmp/${marker}-b;.jpg`,
     `\`touch /tmp/${marker}-c\`.jpg`,

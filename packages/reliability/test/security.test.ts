@@ -26,7 +26,7 @@ describe.each(['random-access', 'stream'] as const)('exiftool command lines in %
     }
     expect(report.commandLines.some((argv) => ['sh', 'bash', 'dash'].includes(path.basename(argv[0] ?? '')))).toBe(false);
     expect(report.markerFilesCreated).toEqual([]);
-    // Each key was filed under the date by its last segment: `../../etc/passwd` is the name `passwd`.
+    // Each key was filed under the date by its last segment: `etc/passwd` is the name `passwd`.
     expect(report.outcomes).toEqual(
       Object.fromEntries(hostileKeys(marker).map((key, index) => [key, `2020-02-${String(2 + index).padStart(2, '0')}/${key.slice(key.lastIndexOf('/') + 1)}`])),
     );
