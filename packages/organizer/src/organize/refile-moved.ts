@@ -107,7 +107,14 @@ export async function refileMovedCopy(options: RefileMovedOptions): Promise<Refi
   }
   if (configuration.sidecar && stale) await writeRedatedSidecar(client, bucket, staleKey, placed.key, decision, signal);
   if (placed.key !== staleKey) await removeStaleCopies(client, bucket, staleKey, original, placed.key, signal);
-  await writeMovedPointer(client, bucket, configuration.destinationPrefix, { ...withoutSchema(pointer), targetKey: placed.key, decision }, 'same-version', signal);
+  await writeMovedPointer(
+    client,
+    bucket,
+    configuration.destinationPrefix,
+    { ...withoutSchema(pointer), targetKey: placed.key, decision, sourceETag: original.eTag },
+    'same-version',
+    signal,
+  );
   return { status: 'refiled', key: placed.key, from: staleKey, copied: placed.copied };
 }
 

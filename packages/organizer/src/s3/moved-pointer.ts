@@ -42,7 +42,8 @@ export interface MovedPointer {
 
 /**
  * How a pointer may be replaced. `same-version`: only a pointer of the same moved version (its
- * `source-etag`), for a re-file that moved that copy (never a newer move of the key). By default
+ * `source-etag`; or one written before versions were recorded), for a re-file that moved that
+ * copy (never a newer move of the key). By default
  * any pointer of ours, except that a Takeout-dated pointer of a version is never replaced by an
  * undated decision of that same version (a late duplicate event must not undo a re-file).
  */
@@ -92,7 +93,8 @@ export async function writeMovedPointer(
       const metadata = existing.userMetadata;
       if (metadata?.['organized-by'] !== ORGANIZED_BY) return false;
       const sameVersion = sourceETag !== undefined && metadata['source-etag'] === sourceETag;
-      if (replacement === 'same-version') return sameVersion;
+      // A pointer written before versions were recorded is older than any re-file of it.
+      if (replacement === 'same-version') return sameVersion || metadata['source-etag'] === undefined;
       return !(sameVersion && metadata['date-source'] === 'TakeoutJson' && pointer.decision.dateSource !== 'TakeoutJson' && !isMetadataDate(pointer.decision));
     },
     signal,
