@@ -256,17 +256,82 @@ describe('move mode: a companion arriving after its photo was moved still follow
     expect(pipeline.failures).toEqual([]);
   });
 
-  it('a Takeout photo without a date waits for its JSON before it is moved', async () => {
+  // A photo without a date of its own no longer waits for its Takeout JSON in move mode (billed
+  // Lambda time); it is moved at once, and the JSON's event or its own re-look files it again.
+  const photoInvocations = (key: string) =>
+    pipeline.invocations.filter((invocation) => invocation.logs.some((line) => line.includes('"organized"') && line.includes(`"source":"s3://uploads/${key}"`)));
+  const loggedWaiting = (key: string) => pipeline.runtime.logs.some((log) => log.line.includes('"waiting"') && log.line.includes(key));
+  /** The photo and its JSON under the JSON's date, once each; nothing left in the source or undated. */
+  async function expectTakeoutFiled(folder: string) {
+    const takeout = group('Takeout');
+    expect(await listKeys(client, 'library', `${folder}/`)).toEqual(takeout.keys.map((key) => `${folder}/${key}`).sort());
+    expect(await listKeys(client, 'library', `undated/${folder}/`)).toEqual([]);
+    expect(await listKeys(client, 'uploads', `${folder}/`)).toEqual([]);
+    const media = await client.send(new HeadObjectCommand({ Bucket: 'library', Key: `${folder}/2021-06-30/received_10157.jpeg` }));
+    expect(media.Metadata).toMatchObject({ 'date-source': 'TakeoutJson', 'capture-date': '2021-06-30T22:50:00+00:00', 'source-key': encodeURIComponent(`${folder}/received_10157.jpeg`) });
+    // The photo's pointer names where it is now, for companions arriving later.
+    const pointer = await client.send(new GetObjectCommand({ Bucket: 'library', Key: `.photo-organizer/moved/uploads/${folder}/received_10157.jpeg.moved` }));
+    expect(JSON.parse(await pointer.Body!.transformToString('utf8'))).toMatchObject({ targetKey: `${folder}/2021-06-30/received_10157.jpeg`, decision: { dateSource: 'TakeoutJson' } });
+    expect(loggedWaiting(`${folder}/received_10157.jpeg"`)).toBe(false);
+    for (const invocation of photoInvocations(`${folder}/received_10157.jpeg`)) expect(invocation.durationMs).toBeLessThan(GRACE_SECONDS * 1000);
+  }
+
+  it('a Takeout photo without a date is moved at once; its JSON 0.5 s later files it under the JSON\'s date', async () => {
     const takeout = group('Takeout');
     const folder = 'takeout-moved';
     await upload(folder, takeout.files[0]!);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await upload(folder, takeout.files[1]!);
     await pipeline.idle();
-    expect(await listKeys(client, 'library', `${folder}/`)).toEqual(takeout.keys.map((key) => `${folder}/${key}`).sort());
-    expect(await listKeys(client, 'library', 'undated/')).toEqual([]);
-    expect(await listKeys(client, 'uploads', `${folder}/`)).toEqual([]);
+    await expectTakeoutFiled(folder);
+    expect(photoInvocations(`${folder}/received_10157.jpeg`).length).toBeGreaterThan(0);
     expect(pipeline.failures).toEqual([]);
+  });
+
+  it('a Takeout photo moved undated before its JSON came is re-filed from the library by the JSON\'s event', async () => {
+    const takeout = group('Takeout');
+    const folder = 'takeout-photo-first';
+    await upload(folder, takeout.files[0]!);
+    await pipeline.idle();
+    // Moved at once, without waiting for a JSON: undated for now.
+    expect(await listKeys(client, 'uploads', `${folder}/`)).toEqual([]);
+    expect(await listKeys(client, 'library', `undated/${folder}/`)).toEqual([`undated/${folder}/received_10157.jpeg`]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await upload(folder, takeout.files[1]!);
+    await pipeline.idle();
+    await expectTakeoutFiled(folder);
+    const refiled = pipeline.runtime.logs.filter((log) => log.line.includes('"refiledFrom"') && log.line.includes(`undated/${folder}/received_10157.jpeg`));
+    expect(refiled.length).toBeGreaterThan(0);
+  });
+
+  it('a Takeout JSON first, its photo while the JSON waits or after the JSON was moved', async () => {
+    const takeout = group('Takeout');
+    await upload('takeout-json-first', takeout.files[1]!);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await upload('takeout-json-first', takeout.files[0]!);
+    // The JSON waits (grace period) for its photo, then is filed alone under its own date and moved.
+    await upload('takeout-json-moved', takeout.files[1]!);
+    await pipeline.idle();
+    expect(await listKeys(client, 'uploads', 'takeout-json-moved/')).toEqual([]);
+    await upload('takeout-json-moved', takeout.files[0]!);
+    await pipeline.idle();
+    await expectTakeoutFiled('takeout-json-first');
+    await expectTakeoutFiled('takeout-json-moved');
+  });
+
+  it('a Takeout photo and its JSON uploaded together', async () => {
+    const takeout = group('Takeout');
+    await Promise.all(takeout.files.map((file) => upload('takeout-together', file)));
+    await pipeline.idle();
+    await expectTakeoutFiled('takeout-together');
+  });
+
+  it('made no numbered duplicates and no function error', async () => {
+    const all = await listKeys(client, 'library');
+    expect(all.filter((key) => /-\d+\.[^./]+$/.test(key))).toEqual([]);
+    expect(all.filter((key) => key.startsWith('undated/'))).toEqual([]);
+    expect(pipeline.failures).toEqual([]);
+    expect(pipeline.invocations.filter((invocation) => invocation.error)).toEqual([]);
   });
 });
 

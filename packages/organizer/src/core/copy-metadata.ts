@@ -46,6 +46,24 @@ export function decisionMetadata(input: DecisionMetadataInput): Record<string, s
   return { ...ours, 'source-key': `(omitted: ${Buffer.byteLength(source.key)} bytes)` };
 }
 
+/**
+ * The user metadata of a copy filed again under another decision (issue 18: a Takeout JSON came
+ * after the photo was filed and moved): everything the copy recorded (its source, camera, carried
+ * metadata) with the decision's fields (`date-source`, `capture-date`, `date-tag`) replaced.
+ *
+ * @example
+ * redatedMetadata({ 'organized-by': 'photo-organizer', 'date-source': 'Undated', 'source-key': 'a.jpg' }, takeoutDecision);
+ * // { 'organized-by': 'photo-organizer', 'source-key': 'a.jpg', 'date-source': 'TakeoutJson', 'capture-date': '2021-06-30T22:50:00+00:00', 'date-tag': 'photoTakenTime' }
+ */
+export function redatedMetadata(existing: Readonly<Record<string, string>>, decision: CaptureDateDecision): Record<string, string> {
+  const { 'date-source': _source, 'capture-date': _date, 'date-tag': _tag, ...kept } = existing;
+  return {
+    ...kept,
+    'date-source': decision.dateSource,
+    ...(decision.dated ? { 'capture-date': formatWallClock(decision.captureDate), 'date-tag': encodeValue(decision.tag) } : {}),
+  };
+}
+
 function encodeValue(value: string): string {
   return encodeURIComponent(value);
 }

@@ -139,14 +139,7 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
       defaultTimeZone: settings.defaultTimeZone,
       undated: settings.undated,
     });
-  const targetKey = joinKey(
-    settings.destinationPrefix,
-    renderKey(settings.keyTemplate, {
-      fileName,
-      dir: dirBelowPrefix(object.key, settings.sourcePrefix).normalize('NFC'),
-      captureDate: decision.dated ? decision.captureDate : undefined,
-    }),
-  );
+  const targetKey = destinationKey(object.key, decision, settings);
   const make = textTag(metadata.tags, 'Make');
   const model = textTag(metadata.tags, 'Model');
   return {
@@ -159,6 +152,26 @@ export function planObject(facts: ObjectFacts, read: MetadataFacts, settings: Pl
       : undefined,
     deleteSource: settings.move,
   };
+}
+
+/**
+ * The key a source key is filed under for a decision (the key template below the destination
+ * prefix, names in NFC): what {@link planObject} plans, for a copy filed again under another
+ * decision (issue 18: `organize/refile-moved.ts`).
+ *
+ * @example
+ * destinationKey('in/trip/a.jpg', decision, { destinationPrefix: 'photos/', sourcePrefix: 'in/', keyTemplate: '{dir}/{yyyy}/{name}', undated: 'undated', defaultTimeZone: 'UTC', move: true, sidecar: false });
+ * // 'photos/trip/2021/a.jpg'
+ */
+export function destinationKey(sourceKey: string, decision: CaptureDateDecision, settings: PlanSettings): string {
+  return joinKey(
+    settings.destinationPrefix,
+    renderKey(settings.keyTemplate, {
+      fileName: fileNameOf(sourceKey).normalize('NFC'),
+      dir: dirBelowPrefix(sourceKey, settings.sourcePrefix).normalize('NFC'),
+      captureDate: decision.dated ? decision.captureDate : undefined,
+    }),
+  );
 }
 
 /** Issue 18: a member records its primary's source key (URL-encoded) when 2 KB allow. */

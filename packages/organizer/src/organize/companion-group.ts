@@ -19,7 +19,7 @@ import { fileNameOf, type ObjectFacts } from '../core/object-reference.js';
 import type { GroupPlacement, PlanSettings } from '../core/plan.js';
 import { isMetadataDate, withTakeoutDate } from '../core/takeout-date.js';
 import { headSource } from '../s3/head-object.js';
-import { listMovedPointers, movedPointerKey, readMovedPointer } from '../s3/moved-pointer.js';
+import { listMovedPointers, type MovedPointer, movedPointerKey, readMovedPointer } from '../s3/moved-pointer.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 
 /** A Takeout JSON is a few KB; anything larger is not one (and is not read whole). */
@@ -53,7 +53,8 @@ export interface GroupContext {
  * - `alone`: it has nothing to do with a group (or is a JSON that is not Takeout's): the plan as always;
  * - `placed`: filed with `placement` (its primary's date, a Takeout JSON's, or a lone companion's own);
  * - `wait`: a companion (or a Live Photo video) whose primary is not there yet, within the grace
- *   period: retry later (the invocation fails and Lambda retries it).
+ *   period: retry later (the invocation fails and Lambda retries it). A media file never waits
+ *   for its Takeout JSON: the two converge afterwards (`takeout-reconcile.ts`).
  * @example
  * const group: GroupResolution = await resolveGroup(context);
  * const placement = group.kind === 'placed' ? group.placement : undefined;
@@ -66,6 +67,10 @@ export type GroupResolution =
       readonly placement: GroupPlacement;
       /** A Takeout JSON's media, dated by this JSON: it may have been filed without it first (`takeout-reconcile.ts`). */
       readonly takeoutMedia?: PrimaryInSource | undefined;
+      /** Move mode: a Takeout JSON's media, moved before this JSON came and filed without it: its pointer and the date it gets now. */
+      readonly takeoutMoved?: MovedMedia | undefined;
+      /** `takeout-dated`: the media's decision without its JSON, where an earlier attempt may have filed it. */
+      readonly ownDecision?: CaptureDateDecision | undefined;
       /** What this file says when it is a Takeout JSON (kept in move mode's pointer). */
       readonly takeout?: TakeoutMetadata | undefined;
     }
@@ -116,10 +121,11 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   if (kind === 'takeout-json') {
     const takeout = await readTakeoutJson(context, facts.object.key, facts.object.size, facts.object.eTag);
     if (!takeout) return { kind: 'alone' };
-    const primary = await findPrimary(context, folder, name, takeoutMediaFor);
+    const primary = await findPrimary(context, folder, name, takeoutMediaFor, takeout);
     if (primary) {
       const takeoutMedia = 'facts' in primary && primary.decision.dateSource === 'TakeoutJson' ? (primary as PrimaryInSource) : undefined;
-      return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key }, takeoutMedia, takeout };
+      const takeoutMoved = primary.moved && primary.decision.dateSource === 'TakeoutJson' && primary.moved.pointer.decision.dateSource !== 'TakeoutJson' ? primary.moved : undefined;
+      return { kind: 'placed', role: 'member', placement: { decision: primary.decision, companion: true, primaryKey: primary.key }, takeoutMedia, takeoutMoved, takeout };
     }
     if (young(facts.lastModified)) return { kind: 'wait', detail: 'Takeout JSON waiting for its photo or video' };
     const decision = withTakeoutDate({ dated: false, dateSource: 'Undated', rejected: [] }, takeout, {
@@ -159,19 +165,23 @@ export async function resolveGroup(context: GroupContext): Promise<GroupResoluti
   if (isMetadataDate(own)) return { kind: 'alone' };
   const takeout = await findTakeoutJson(context, folder, name);
   const decision = withTakeoutDate(own, takeout, { defaultTimeZone: settings.defaultTimeZone, uploadedAt: facts.lastModified });
-  if (decision.dateSource === 'TakeoutJson') return { kind: 'placed', role: 'takeout-dated', placement: { decision, companion: false } };
-  // Move mode deletes the source: give a Takeout JSON the grace period to arrive first (copy
-  // mode instead moves the copy when the JSON comes later: takeout-reconcile.ts).
-  if (!takeout && settings.move && young(facts.lastModified)) return { kind: 'wait', detail: 'no date inside: waiting for a Google Takeout JSON before moving' };
+  if (decision.dateSource === 'TakeoutJson') return { kind: 'placed', role: 'takeout-dated', placement: { decision, companion: false }, ownDecision: own };
+  // No JSON yet: filed (and in move mode moved) at once; if the JSON comes later, whichever of the
+  // two events runs second files the copy again under the JSON's date (takeout-reconcile.ts).
   return { kind: 'alone' };
 }
 
-/** Finds the primary among the source folder's names (and, in move mode, the moved ones) and decides its date. */
+/**
+ * Finds the primary among the source folder's names (and, in move mode, the moved ones) and decides
+ * its date. A moved primary whose pointer holds no metadata date is dated by its Takeout JSON
+ * (`takeout`, this event's own, else one found by name): it may have been moved before the JSON came.
+ */
 async function findPrimary(
   context: GroupContext,
   folder: string,
   name: string,
   choose: (name: string, siblings: readonly string[]) => string | undefined,
+  takeout?: TakeoutMetadata,
 ): Promise<PrimaryDecision | PrimaryInSource | undefined> {
   const prefix = primaryListPrefix(name);
   if (prefix === undefined) return undefined;
@@ -189,9 +199,21 @@ async function findPrimary(
   // Moved before this companion came (or while it was being read): its pointer says where it went.
   const pointerKey = moved.get(primaryName) ?? (settings.move ? movedPointerKey(settings.destinationPrefix, facts.object.bucket, `${folder}${primaryName}`) : undefined);
   const pointer = pointerKey ? await readMovedPointer(context.client, settings.destinationBucket, pointerKey, context.signal) : undefined;
-  return pointer
-    ? { key: pointer.sourceKey, decision: pointer.decision, contentIdentifier: pointer.contentIdentifier, camera: pointer.camera, waiting: false }
-    : undefined;
+  if (!pointer) return undefined;
+  let decision = pointer.decision;
+  if (!isMetadataDate(decision)) {
+    const primaryTakeout = takeout ?? (await findTakeoutJson(context, folder, primaryName));
+    const uploadedAt = pointer.uploadedAt ? new Date(pointer.uploadedAt) : undefined;
+    decision = withTakeoutDate(decision, primaryTakeout, { defaultTimeZone: settings.defaultTimeZone, uploadedAt });
+  }
+  return {
+    key: pointer.sourceKey,
+    decision,
+    contentIdentifier: pointer.contentIdentifier,
+    camera: pointer.camera,
+    waiting: false,
+    moved: { pointer, decision },
+  };
 }
 
 function ownDecision(context: GroupContext, fileName: string): CaptureDateDecision {
@@ -212,6 +234,19 @@ interface PrimaryDecision {
   readonly camera?: string | undefined;
   /** A Live Photo video within the grace period: its photo may still come and lead the group. */
   readonly waiting: boolean;
+  /** Move mode: the primary was found by its pointer (it was moved). */
+  readonly moved?: MovedMedia | undefined;
+}
+
+/**
+ * A moved media file found by its pointer, and the date it has now (its Takeout JSON's, when the
+ * pointer holds no metadata date and a JSON is there).
+ * @example
+ * if (group.kind === 'placed' && group.takeoutMoved) console.log(group.takeoutMoved.pointer.targetKey, group.takeoutMoved.decision.dateSource);
+ */
+export interface MovedMedia {
+  readonly pointer: MovedPointer;
+  readonly decision: CaptureDateDecision;
 }
 
 /**

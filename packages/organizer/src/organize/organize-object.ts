@@ -179,6 +179,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   // A companion whose primary is not there yet waits inside the invocation, looking again every
   // COMPANION_POLL_MS (pairs are uploaded seconds apart: no function error, no alarm); only a wait
   // longer than the invocation has left fails it, for Lambda to retry. The CLI does not wait.
+  // A photo never waits for its Takeout JSON (takeout-reconcile.ts re-files it when it comes).
   const groupContext = { client, metadataReader: dependencies.metadataReader, settings: configuration, facts, metadata, signal: options.signal };
   let group = await resolveGroup(groupContext);
   if (group.kind === 'wait') logger.info('waiting', { source, detail: group.detail, graceSeconds: configuration.companionGraceSeconds });
@@ -227,25 +228,42 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     if (sidecar === 'left-to-concurrent-writer') logger.info('sidecar written meanwhile by another invocation: left as it is', { source, sidecar: `${placed.key}.json` });
     if (sidecar === 'kept-other-file') logger.warn('sidecar not written: another file has its name (a Google Takeout JSON?)', { source, sidecar: `${placed.key}.json` });
   }
-  // Issue 18: copy mode, media and Takeout JSON converge on the JSON's date (takeout-reconcile.ts);
-  // move mode records where a file went before its source is deleted (s3/moved-pointer.ts).
-  let finalPlan = plan;
-  if (!options.dryRun) ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
-  const { decision } = finalPlan;
-  if (!options.dryRun && plan.deleteSource) {
+  // Issue 18: move mode records where a file went before its source is deleted
+  // (s3/moved-pointer.ts), and before it looks for a Takeout JSON again: a JSON arriving later
+  // then finds the media by its pointer. Media and Takeout JSON converge on the JSON's date
+  // whichever comes first, in both modes and without waiting (takeout-reconcile.ts).
+  const recordMove = (decision: CaptureDateDecision, targetKey: string) => {
     const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
     const camera = cameraOf(metadata);
     const takeout = group.kind === 'placed' ? group.takeout : undefined;
-    await writeMovedPointer(client, configuration.destinationBucket, configuration.destinationPrefix, {
-      sourceBucket: facts.object.bucket,
-      sourceKey: facts.object.key,
-      targetKey: placed.key,
-      decision,
-      ...(contentIdentifier ? { contentIdentifier } : {}),
-      ...(camera ? { camera } : {}),
-      ...(takeout ? { takeout } : {}),
-    });
+    return writeMovedPointer(
+      client,
+      configuration.destinationBucket,
+      configuration.destinationPrefix,
+      {
+        sourceBucket: facts.object.bucket,
+        sourceKey: facts.object.key,
+        targetKey,
+        decision,
+        sourceETag: facts.object.eTag,
+        ...(facts.lastModified ? { uploadedAt: facts.lastModified.toISOString() } : {}),
+        ...(contentIdentifier ? { contentIdentifier } : {}),
+        ...(camera ? { camera } : {}),
+        ...(takeout ? { takeout } : {}),
+      },
+      'any-move',
+      options.signal,
+    );
+  };
+  let finalPlan = plan;
+  if (!options.dryRun && plan.deleteSource) await recordMove(plan.decision, placed.key);
+  if (!options.dryRun) {
+    const firstKey = placed.key;
+    ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
+    // Filed again under its Takeout JSON's date (the first copy is removed): the pointer follows.
+    if (plan.deleteSource && placed.key !== firstKey) await recordMove(finalPlan.decision, placed.key);
   }
+  const { decision } = finalPlan;
   // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
   let lockedReason = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
   let deletion: Awaited<ReturnType<typeof deleteSourceAfterVerifying>> | undefined;

@@ -1,23 +1,21 @@
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ORGANIZED_BY } from '../core/copy-metadata.js';
-import { joinKey, numberedKey } from '../core/key-template.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
+import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
+import { formatWallClock } from '../core/date-policy/date-value.js';
 import type { ExtractedMetadata } from '../core/metadata.js';
-import type { ObjectFacts, PinnedObject } from '../core/object-reference.js';
+import { type ObjectFacts, objectUrl } from '../core/object-reference.js';
 import { type Plan, planObject } from '../core/plan.js';
-import { isSameContent } from '../core/same-content.js';
 import { isMetadataDate, withTakeoutDate } from '../core/takeout-date.js';
-import { headExisting } from '../s3/head-object.js';
+import type { Logger } from '../lambda/logger.js';
+import { movedPointerKey, readMovedPointer } from '../s3/moved-pointer.js';
 import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
-import { formatWallClock } from '../core/date-policy/date-value.js';
-import { objectUrl } from '../core/object-reference.js';
-import type { Logger } from '../lambda/logger.js';
 import { findTakeoutJson, type GroupResolution, type PrimaryInSource } from './companion-group.js';
+import { refileMovedCopy } from './refile-moved.js';
+import { removeStaleCopies } from './stale-copies.js';
 
 type CopyPlan = Extract<Plan, { action: 'copy' }>;
-/** Numbered variants (`name-1.ext`, ...) looked at for a copy filed without its Takeout JSON. */
-const MAX_NUMBERED_LOOKS = 20;
 
 /**
  * What {@link reconcileTakeout} needs: this event's object, its group, its plan and its copy.
@@ -39,17 +37,24 @@ export interface ReconcileOptions {
 }
 
 /**
- * Copy mode: a photo without a date of its own and its Google Takeout JSON converge on the JSON's
- * date whichever is processed first, without a database. Each side checks after writing:
- * - the media's event, having filed the media without a JSON, looks for the JSON again; if it is
- *   there now, the media is copied to its Takeout-dated key and the first copy is removed;
- * - the JSON's event, having filed the JSON beside its media's Takeout-dated key, copies the
- *   media there too and removes the media's copy filed without the JSON, if there is one.
- * Since each writes before it looks (S3 is strongly consistent), at least one of the two sees
- * the other. Only a copy this organizer made of exactly this source version (`organized-by`,
- * `source-key`, `source-etag`) is removed, and only once the right copy is verified; the source
- * is never touched. Move mode does not come here: there the media waits for its JSON
- * (`companion-group.ts`) before its source is deleted.
+ * A photo without a date of its own and its Google Takeout JSON converge on the JSON's date
+ * whichever is processed first, in copy and in move mode, without a database and without
+ * waiting. Each side writes before it looks (S3 is strongly consistent), so at least one of the
+ * two sees the other; doing it twice changes nothing:
+ * - the media's event files the media (move mode: and writes its pointer, `s3/moved-pointer.ts`),
+ *   then looks for the JSON again, in its folder and (move mode) among moved JSONs' pointers. If
+ *   it is there now, the media is copied from its source to the Takeout-dated key and the first
+ *   copy is removed; move mode rewrites the pointer and deletes the source after that (the caller).
+ * - the JSON's event, having filed the JSON beside its media's Takeout-dated key, files the media
+ *   there too: from its source when the source is still there (copy mode then removes the copy
+ *   filed without the JSON; move mode leaves that to the media's event, which is in flight, or to
+ *   the pointer below), and, in move mode, from the copy its pointer names when the media was
+ *   moved without the JSON (`refile-moved.ts`: copy, verify, delete the stale copy, rewrite the pointer).
+ * - a media event that finds its JSON at once also removes a copy an earlier attempt of it filed
+ *   without the JSON (a crash before that attempt removed it).
+ * Only a copy this organizer made of exactly this source version (`organized-by`, `source-key`,
+ * `source-etag`) is removed, with `If-Match`, and only once the right copy is verified; a
+ * source is only deleted by the caller, after its final copy is verified.
  *
  * @returns the plan and placement of this event's own object (changed when the media moved).
  * @throws the SDK's error when S3 fails (the event is retried; every step is idempotent).
@@ -59,22 +64,20 @@ export interface ReconcileOptions {
 export async function reconcileTakeout(options: ReconcileOptions): Promise<{ plan: CopyPlan; placed: PlacedCopy }> {
   const { client, configuration, group, facts, plan, placed, signal } = options;
   const unchanged = { plan, placed };
-  if (configuration.move) return unchanged;
 
   if (group.kind === 'placed' && group.takeoutMedia) {
-    const media = group.takeoutMedia;
-    const refiled = await refile(options, media);
-    options.logger?.info('organized', {
-      status: 'organized',
-      source: objectUrl(media.facts.object),
-      target: objectUrl({ bucket: configuration.destinationBucket, key: refiled.placed.key }),
-      targetKey: refiled.placed.key,
-      copied: refiled.placed.copied,
-      captureDate: media.decision.dated ? formatWallClock(media.decision.captureDate) : null,
-      dateSource: media.decision.dateSource,
-      size: media.facts.object.size,
-      filedBy: objectUrl(facts.object),
-    });
+    await fileMediaOfJson(options, group.takeoutMedia);
+    return unchanged;
+  }
+  if (group.kind === 'placed' && group.takeoutMoved) {
+    const { pointer, decision } = group.takeoutMoved;
+    const result = await refileMovedCopy({ client, configuration, pointer, decision, signal });
+    logRefiled(options, { bucket: pointer.sourceBucket, key: pointer.sourceKey }, decision, result);
+    return unchanged;
+  }
+  if (group.kind === 'placed' && group.role === 'takeout-dated' && group.ownDecision) {
+    const stale = planObject(facts, { metadata: options.metadata }, configuration, { decision: group.ownDecision, companion: false });
+    if (stale.action === 'copy' && stale.targetKey !== placed.key) await removeStaleCopies(client, configuration.destinationBucket, stale.targetKey, facts.object, placed.key, signal);
     return unchanged;
   }
   if (group.kind !== 'alone' || isMetadataDate(plan.decision)) return unchanged;
@@ -91,11 +94,41 @@ export async function reconcileTakeout(options: ReconcileOptions): Promise<{ pla
     facts,
     metadata: options.metadata,
   };
-  return refile(options, media);
+  return refile(options, media, { removeStale: true });
 }
 
-/** Copies the media to its Takeout-dated key and removes its copies filed without the JSON. */
-async function refile(options: ReconcileOptions, media: PrimaryInSource): Promise<{ plan: CopyPlan; placed: PlacedCopy }> {
+/** A JSON's event files its media (read from the source) under the JSON's date. */
+async function fileMediaOfJson(options: ReconcileOptions, media: PrimaryInSource): Promise<void> {
+  const { client, configuration, signal } = options;
+  const move = configuration.move;
+  try {
+    // Move mode leaves the media's copy filed without the JSON to the media's own event (in
+    // flight: its source is still there) or to the pointer below: removing it here could fail
+    // that event's check of its copy before it deletes its source.
+    const refiled = await refile(options, media, { removeStale: !move });
+    logRefiled(options, media.facts.object, media.decision, { status: 'refiled', key: refiled.placed.key, copied: refiled.placed.copied });
+  } catch (error) {
+    // Move mode: the media's event moved it meanwhile (404), or a newer upload replaced it (412):
+    // its pointer (below) or that upload's own event files it.
+    const kind = s3ErrorKind(error);
+    if (!move || (kind !== 'not-found' && kind !== 'precondition-failed')) throw error;
+  }
+  if (!move) return;
+  // Moved (or kept by a legal hold) already without the JSON: its pointer names that copy.
+  const pointer = await readMovedPointer(
+    client,
+    configuration.destinationBucket,
+    movedPointerKey(configuration.destinationPrefix, media.facts.object.bucket, media.key),
+    signal,
+  );
+  const version = media.facts.object.eTag.replace(/"/g, '');
+  if (!pointer || isMetadataDate(pointer.decision) || (pointer.sourceETag !== undefined && pointer.sourceETag !== version)) return;
+  const result = await refileMovedCopy({ client, configuration, pointer, decision: media.decision, signal });
+  if (result.status !== 'unchanged') logRefiled(options, media.facts.object, media.decision, result);
+}
+
+/** Copies the media from its source to its Takeout-dated key and (removeStale) removes its copies filed without the JSON. */
+async function refile(options: ReconcileOptions, media: PrimaryInSource, how: { readonly removeStale: boolean }): Promise<{ plan: CopyPlan; placed: PlacedCopy }> {
   const { client, configuration, signal } = options;
   const read = { metadata: media.metadata };
   const target = planObject(media.facts, read, configuration, { decision: media.decision, companion: false });
@@ -114,43 +147,39 @@ async function refile(options: ReconcileOptions, media: PrimaryInSource): Promis
     signal,
   });
   if (target.sidecar) await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: target.sidecar, signal });
-  if (stale.targetKey !== target.targetKey) await removeStaleCopies(client, configuration.destinationBucket, stale.targetKey, media.facts.object, placed.key, signal);
+  if (how.removeStale && stale.targetKey !== target.targetKey) await removeStaleCopies(client, configuration.destinationBucket, stale.targetKey, media.facts.object, placed.key, signal);
   return { plan: target, placed };
 }
 
-/** Deletes this organizer's copies of `source` at `staleKey` and its numbered variants, once `keepKey` is verified to hold it. */
-async function removeStaleCopies(client: S3Client, bucket: string, staleKey: string, source: PinnedObject, keepKey: string, signal?: AbortSignal): Promise<void> {
-  const kept = await headExisting(client, bucket, keepKey, signal);
-  if (!kept || !isSameContent(kept, source)) return;
-  const sourceETag = source.eTag.replace(/"/g, '');
-  for (let index = 0; index < MAX_NUMBERED_LOOKS; index++) {
-    const key = index === 0 ? staleKey : joinKey('', numberedKey(staleKey, index));
-    if (key === keepKey) continue;
-    const existing = await headExisting(client, bucket, key, signal);
-    if (!existing) return;
-    const metadata = existing.userMetadata ?? {};
-    const ours =
-      metadata['organized-by'] === ORGANIZED_BY &&
-      metadata['source-bucket'] === source.bucket &&
-      safeDecode(metadata['source-key']) === source.key &&
-      metadata['source-etag'] === sourceETag &&
-      isSameContent(existing, source);
-    if (!ours) continue;
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    // Its sidecar (SIDECAR=true) goes with it: marked organized-by, and no copy (no source-key).
-    const sidecar = await headExisting(client, bucket, `${key}.json`, signal);
-    if (sidecar?.userMetadata?.['organized-by'] === ORGANIZED_BY && sidecar.userMetadata['source-key'] === undefined) {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${key}.json` }), { abortSignal: signal });
-    }
+/** One `organized` line for a media file this JSON's event filed (or re-filed, in move mode). */
+function logRefiled(
+  options: ReconcileOptions,
+  media: { readonly bucket: string; readonly key: string; readonly size?: number | undefined },
+  decision: CaptureDateDecision,
+  result: { readonly status: string; readonly key: string; readonly copied?: boolean; readonly from?: string },
+): void {
+  const { configuration, facts, logger } = options;
+  if (result.status !== 'refiled') {
+    logger?.warn('media of a Takeout JSON not re-filed: its moved copy is not there as ours', {
+      source: objectUrl(media),
+      copy: objectUrl({ bucket: configuration.destinationBucket, key: result.key }),
+      status: result.status,
+      filedBy: objectUrl(facts.object),
+    });
+    return;
   }
-}
-
-function safeDecode(value: string | undefined): string | undefined {
-  try {
-    return value === undefined ? undefined : decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
+  logger?.info('organized', {
+    status: 'organized',
+    source: objectUrl(media),
+    target: objectUrl({ bucket: configuration.destinationBucket, key: result.key }),
+    targetKey: result.key,
+    copied: result.copied ?? false,
+    captureDate: decision.dated ? formatWallClock(decision.captureDate) : null,
+    dateSource: decision.dateSource,
+    ...(media.size !== undefined ? { size: media.size } : {}),
+    ...(result.from ? { refiledFrom: objectUrl({ bucket: configuration.destinationBucket, key: result.from }) } : {}),
+    filedBy: objectUrl(facts.object),
+  });
 }
 
 function fileName(key: string): string {

@@ -3,6 +3,7 @@ import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import { ORGANIZED_BY } from '../core/copy-metadata.js';
 import type { TakeoutMetadata } from '../core/companions.js';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
+import { isMetadataDate } from '../core/takeout-date.js';
 import { conditionalPut, type ConditionalPutResult } from './conditional-put.js';
 
 /**
@@ -33,7 +34,20 @@ export interface MovedPointer {
   readonly camera?: string | undefined;
   /** What a moved Takeout JSON said: its media, arriving later, is dated by it. */
   readonly takeout?: TakeoutMetadata | undefined;
+  /** The moved version's ETag, unquoted (pointers written before it was recorded lack it). */
+  readonly sourceETag?: string | undefined;
+  /** The source's upload time (ISO 8601): a Takeout date is checked against it, as the file's own event does. */
+  readonly uploadedAt?: string | undefined;
 }
+
+/**
+ * How a pointer may be replaced. `same-version`: only a pointer of the same moved version (its
+ * `source-etag`; or one written before versions were recorded), for a re-file that moved that
+ * copy (never a newer move of the key). By default
+ * any pointer of ours, except that a Takeout-dated pointer of a version is never replaced by an
+ * undated decision of that same version (a late duplicate event must not undo a re-file).
+ */
+export type PointerReplacement = 'any-move' | 'same-version';
 
 /** Ends every pointer's key, so a trigger filtered by photo extensions never fires for it. */
 const POINTER_SUFFIX = '.moved';
@@ -51,20 +65,39 @@ export function movedPointerKey(destinationPrefix: string, sourceBucket: string,
  * Records where a file is about to be moved to, before its source is deleted (move mode). Never
  * written unconditionally (issue 13): created with `If-None-Match: *`; a pointer of ours already
  * there (the same source key moved before: a repeated event, or a re-upload moved again) is
- * replaced only with `If-Match` of its ETag, so it names the latest move of that key.
+ * replaced only with `If-Match` of its ETag, so it names the latest move of that key; `replacement`
+ * narrows which pointer may be replaced ({@link PointerReplacement}). A re-file (a Takeout JSON
+ * arrived after its photo was moved: `organize/refile-moved.ts`) rewrites it with the new key.
  *
  * @throws the SDK's error when S3 fails (the source is then kept, and the event retried).
  * @example
  * await writeMovedPointer(client, 'library', 'photos/', pointer); // 'created'
  */
-export async function writeMovedPointer(client: S3Client, bucket: string, destinationPrefix: string, pointer: Omit<MovedPointer, 'schema'>): Promise<ConditionalPutResult> {
+export async function writeMovedPointer(
+  client: S3Client,
+  bucket: string,
+  destinationPrefix: string,
+  pointer: Omit<MovedPointer, 'schema'>,
+  replacement: PointerReplacement = 'any-move',
+  signal?: AbortSignal,
+): Promise<ConditionalPutResult> {
+  const sourceETag = pointer.sourceETag?.replace(/"/g, '');
   return conditionalPut({
     client,
     bucket,
     key: movedPointerKey(destinationPrefix, pointer.sourceBucket, pointer.sourceKey),
-    body: JSON.stringify({ schema: 'photo-organizer/moved@1', ...pointer }),
-    metadata: { 'organized-by': ORGANIZED_BY },
-    mayReplace: (existing) => existing.userMetadata?.['organized-by'] === ORGANIZED_BY,
+    body: JSON.stringify({ schema: 'photo-organizer/moved@1', ...pointer, ...(sourceETag ? { sourceETag } : {}) }),
+    // The version and date source are also metadata, so a replacement is decided from a HEAD.
+    metadata: { 'organized-by': ORGANIZED_BY, ...(sourceETag ? { 'source-etag': sourceETag } : {}), 'date-source': pointer.decision.dateSource },
+    mayReplace: (existing) => {
+      const metadata = existing.userMetadata;
+      if (metadata?.['organized-by'] !== ORGANIZED_BY) return false;
+      const sameVersion = sourceETag !== undefined && metadata['source-etag'] === sourceETag;
+      // A pointer written before versions were recorded is older than any re-file of it.
+      if (replacement === 'same-version') return sameVersion || metadata['source-etag'] === undefined;
+      return !(sameVersion && metadata['date-source'] === 'TakeoutJson' && pointer.decision.dateSource !== 'TakeoutJson' && !isMetadataDate(pointer.decision));
+    },
+    signal,
   });
 }
 
