@@ -1,5 +1,18 @@
 import type { ObjectStateFacts } from './object-state.js';
-import type { ObjectChecksum } from './same-content.js';
+
+/**
+ * The checksum S3 stores with an object: the algorithm, whether it covers the whole object
+ * (`FULL_OBJECT`) or is a checksum of part checksums (`COMPOSITE`, value ending in `-N`), and the
+ * base64 value. S3 gives every object written since its default integrity protections one
+ * (CRC64NVME when the writer named none).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
+ */
+export interface ObjectChecksum {
+  readonly algorithm: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256';
+  readonly type: 'FULL_OBJECT' | 'COMPOSITE';
+  /** Base64, as S3 returns it. */
+  readonly value: string;
+}
 
 /**
  * One S3 object, whatever delivered it (an S3 notification, a Batch Operations task, a listing,

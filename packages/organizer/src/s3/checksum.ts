@@ -1,5 +1,5 @@
 /** Reading S3's stored checksums out of its answers (the type itself lives in the core). */
-import type { ObjectChecksum } from '../core/same-content.js';
+import type { ObjectChecksum } from '../core/object-reference.js';
 
 export type { ObjectChecksum };
 

@@ -2,6 +2,7 @@ import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CarriedAttributes } from '../core/carried-attributes.js';
 import type { ContentHeaders, PinnedObject } from '../core/object-reference.js';
 import { checksumFrom, copyAlgorithmFor, type ObjectChecksum } from './checksum.js';
+import { copySource } from './copy-source.js';
 import { resumableCopy } from './resumable-copy.js';
 
 export interface CopyRequest {
@@ -34,12 +35,6 @@ export interface CopyResult {
   readonly eTag: string;
   /** Its checksum, computed by the store over the copied bytes; undefined when the store gives none. */
   readonly checksum: ObjectChecksum | undefined;
-}
-
-/** `x-amz-copy-source`: bucket/key URL-encoded (slashes kept), with the version when known. */
-export function copySource(source: Pick<PinnedObject, 'bucket' | 'key' | 'versionId'>): string {
-  const key = source.key.split('/').map(encodeURIComponent).join('/');
-  return `${source.bucket}/${key}${source.versionId ? `?versionId=${encodeURIComponent(source.versionId)}` : ''}`;
 }
 
 /**

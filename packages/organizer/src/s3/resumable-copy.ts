@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3ErrorKind } from '@photo-organizer/s3-range-reader';
 import { checksumFrom, type ObjectChecksum } from './checksum.js';
-import { copySource } from './copy-object.js';
+import { copySource } from './copy-source.js';
 
 /** S3's multipart limits. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
 export const MULTIPART_LIMITS = {
