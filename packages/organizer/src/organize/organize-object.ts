@@ -1,73 +1,36 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RangeReader } from '@photo-organizer/s3-range-reader';
-import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import { readFailureAction } from '../core/failure-policy.js';
 import { carriedAttributes, needsSourceTags } from '../core/carried-attributes.js';
-import { decideAfterFailure, decideBeforeRead, deleteRefusedReason, type FailedOperation, type ObjectStateVerdict, restoreTierProblem, sourceKeptReason } from '../core/object-state.js';
+import { decideAfterFailure, decideBeforeRead, type FailedOperation } from '../core/object-state.js';
 import { companionKindOf } from '../core/companions.js';
-import { type ExtractedMetadata, NO_METADATA, textTag } from '../core/metadata.js';
+import { type ExtractedMetadata, NO_METADATA } from '../core/metadata.js';
 import { fileNameOf, objectUrl, type ObjectFacts, type ObjectReference, type PinnedObject } from '../core/object-reference.js';
 import { planObject, skipBeforeRead } from '../core/plan.js';
 import { scopeSkipReason, type SkipReason } from '../core/skip-reasons.js';
 import type { Logger } from '../lambda/logger.js';
-import { deleteSourceAfterVerifying } from '../s3/delete-source.js';
 import { headSource } from '../s3/head-object.js';
 import { openSource } from '../s3/open-source.js';
 import { type MetadataReader, readFailureKind } from '../s3/metadata-reader.js';
 import { s3FailureFacts } from '../s3/failure-facts.js';
 import { placeCopy, type PlacedCopy } from '../s3/place-copy.js';
-import { requestRestore } from '../s3/restore-object.js';
 import { readSourceTags } from '../s3/source-tags.js';
 import { writeSidecar } from '../s3/sidecar.js';
 import type { Configuration } from '../settings/configuration.js';
-import { writeMovedPointer } from '../s3/moved-pointer.js';
-import { cameraOf, CompanionWaitingError, resolveGroup } from './companion-group.js';
+import { CompanionWaitingError, resolveGroup } from './companion-group.js';
+import { deleteMovedSource, recordMove } from './move-source.js';
+import type { Outcome } from './outcome.js';
+import { restoreIfAsked } from './restore-if-asked.js';
 import { reconcileTakeout } from './takeout-reconcile.js';
+
+export type { Outcome };
 
 /** Issue 18: how often a waiting companion looks for its primary again, in ms. */
 const COMPANION_POLL_MS = 2000;
 /** Issue 18: what is known of a `.json` without exiftool: a JSON that is not Takeout's is skipped as before ("JSON (application/json) is not a photo or video"). */
 const JSON_METADATA: ExtractedMetadata = Object.freeze({ tags: Object.freeze({ 'File:MIMEType': 'application/json' }), warnings: Object.freeze([]), fileType: 'JSON' });
-
-/**
- * What happened to one object; logged as one JSON line and returned.
- * @example
- * if (outcome.status === 'organized') console.log(outcome.target, outcome.dateSource, outcome.bytesFetched);
- * else console.log('skipped', outcome.reason);
- */
-export type Outcome =
-  | {
-      readonly status: 'organized';
-      /** `s3://bucket/key` of the source. */
-      readonly source: string;
-      /** `s3://bucket/key` of the copy. */
-      readonly target: string;
-      readonly targetKey: string;
-      /** false when an identical copy was already there (repeated event, re-run). */
-      readonly copied: boolean;
-      /** `YYYY-MM-DDTHH:MM:SS[±HH:MM]`, null when undated. */
-      readonly captureDate: string | null;
-      readonly dateSource: CaptureDateDecision['dateSource'];
-      /** Bytes of the source. */
-      readonly size: number;
-      /** Bytes fetched to read the metadata. */
-      readonly bytesFetched: number;
-      /** Ranged GETs made to read the metadata (retries included). */
-      readonly requests: number;
-      /** Wall-clock milliseconds for the whole object. */
-      readonly ms: number;
-      /** Move mode: the source is gone (deleted now, or by an earlier attempt). */
-      readonly moved: boolean;
-      /** Move mode: why the source was not deleted although the copy is verified ('a newer object is there: kept', 'under legal hold or Object Lock retention'). */
-      readonly sourceKept?: string;
-      /** Why the metadata could not be read (`ExiftoolTimeoutError: ...`); the object was filed by name or as undated. */
-      readonly metadataError?: string;
-      /** Issue 18: `s3://bucket/key` of the group's primary this file was filed with (a companion, a Live Photo video, a RAW). */
-      readonly companionOf?: string;
-    }
-  | { readonly status: 'skipped'; readonly source: string; readonly reason: SkipReason; readonly detail?: string };
 
 /**
  * What organizing needs; built once per container (`createDependencies`).
@@ -232,62 +195,17 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   // (s3/moved-pointer.ts), and before it looks for a Takeout JSON again: a JSON arriving later
   // then finds the media by its pointer. Media and Takeout JSON converge on the JSON's date
   // whichever comes first, in both modes and without waiting (takeout-reconcile.ts).
-  const recordMove = (decision: CaptureDateDecision, targetKey: string) => {
-    const contentIdentifier = textTag(metadata.tags, 'ContentIdentifier');
-    const camera = cameraOf(metadata);
-    const takeout = group.kind === 'placed' ? group.takeout : undefined;
-    return writeMovedPointer(
-      client,
-      configuration.destinationBucket,
-      configuration.destinationPrefix,
-      {
-        sourceBucket: facts.object.bucket,
-        sourceKey: facts.object.key,
-        targetKey,
-        decision,
-        sourceETag: facts.object.eTag,
-        ...(facts.lastModified ? { uploadedAt: facts.lastModified.toISOString() } : {}),
-        ...(contentIdentifier ? { contentIdentifier } : {}),
-        ...(camera ? { camera } : {}),
-        ...(takeout ? { takeout } : {}),
-      },
-      'any-move',
-      options.signal,
-    );
-  };
+  const move = { client, configuration, facts, metadata, takeout: group.kind === 'placed' ? group.takeout : undefined, signal: options.signal };
   let finalPlan = plan;
-  if (!options.dryRun && plan.deleteSource) await recordMove(plan.decision, placed.key);
+  if (!options.dryRun && plan.deleteSource) await recordMove(move, plan.decision, placed.key);
   if (!options.dryRun) {
     const firstKey = placed.key;
     ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
     // Filed again under its Takeout JSON's date (the first copy is removed): the pointer follows.
-    if (plan.deleteSource && placed.key !== firstKey) await recordMove(finalPlan.decision, placed.key);
+    if (plan.deleteSource && placed.key !== firstKey) await recordMove(move, finalPlan.decision, placed.key);
   }
   const { decision } = finalPlan;
-  // Issue 21: a source under legal hold or retention is kept (the photo is organized); said once.
-  let lockedReason = !options.dryRun && plan.deleteSource ? sourceKeptReason(facts.state, new Date()) : undefined;
-  let deletion: Awaited<ReturnType<typeof deleteSourceAfterVerifying>> | undefined;
-  if (!options.dryRun && plan.deleteSource && !lockedReason) {
-    try {
-      deletion = await deleteSourceAfterVerifying({
-        client,
-        source: facts.object,
-        destinationBucket: configuration.destinationBucket,
-        copyKey: placed.key,
-        copyChecksum: placed.checksum,
-        checksums,
-        signal: options.signal,
-      });
-    } catch (error) {
-      lockedReason = deleteRefusedReason(s3FailureFacts(error));
-      if (!lockedReason) throw error;
-    }
-  }
-  if (deletion?.status === 'kept-newer') {
-    logger.warn('source kept: a newer object is there (its own event organizes it)', { source, eTagCopied: facts.object.eTag });
-  }
-  const moved = deletion?.status === 'deleted' || deletion?.status === 'already-gone';
-  const sourceKept = lockedReason ?? (deletion?.status === 'kept-newer' ? 'a newer object is there: kept' : undefined);
+  const { moved, sourceKept } = !options.dryRun && plan.deleteSource ? await deleteMovedSource(move, placed, logger) : { moved: false, sourceKept: undefined };
 
   const outcome: Outcome = {
     status: 'organized',
@@ -313,26 +231,4 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
     ...(metadata.warnings.length > 0 ? { exiftoolWarnings: metadata.warnings.slice(0, 5) } : {}),
   });
   return outcome;
-}
-
-/**
- * The words for an archived object, after asking for its restore when `RESTORE_TIER` says so
- * (issue 21): the `s3:ObjectRestore:Completed` event then organizes it.
- */
-async function restoreIfAsked(verdict: ObjectStateVerdict, source: PinnedObject | ObjectReference, dependencies: OrganizeDependencies, options: OrganizeOptions): Promise<string> {
-  const tier = dependencies.configuration.restoreTier;
-  const archive = verdict.archive;
-  if (!archive || archive.restoreInProgress || tier === 'off' || options.dryRun) return verdict.detail;
-  const where = archive.accessTier ? `${archive.storageClass} ${archive.accessTier}` : archive.storageClass;
-  const problem = restoreTierProblem(archive, tier);
-  if (problem) return `archived (${where}): restore not requested: ${problem}; restore it first, then re-run backfill`;
-  const result = await requestRestore(
-    dependencies.client,
-    source,
-    { tier, days: dependencies.configuration.restoreDays, intelligentTiering: archive.storageClass === 'INTELLIGENT_TIERING' },
-    options.signal,
-  );
-  return result === 'requested'
-    ? `archived (${where}): restore requested (${tier} tier); it is organized when the restore completes`
-    : `archived (${where}): a restore is in progress; it is organized when the restore completes`;
 }
