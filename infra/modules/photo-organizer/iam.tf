@@ -38,11 +38,26 @@ locals {
           # CopyObject, UploadPartCopy, Create/CompleteMultipartUpload and the sidecar written with
           # If-None-Match/If-Match; ListMultipartUploadParts and AbortMultipartUpload let a copy cut
           # off mid-way resume or clean up its own upload.
+          # GetObjectVersion and the tagging reads: a copy filed before its Google Takeout JSON is
+          # copied again from the library copy (by VersionId on a versioned bucket), with its tags.
           Sid       = "WriteDestination"
           Effect    = "Allow"
-          Action    = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"]
+          Action    = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObject", "s3:PutObjectTagging", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"]
           Resource  = local.destination_objects
           Condition = local.in_this_account
+        },
+        {
+          # Issue 18, both modes: once the copy under a Takeout JSON's date is verified, the copy
+          # this organizer filed before the JSON came (and its sidecar) is removed, only with
+          # If-Match of its ETag and only when its metadata names the same source version
+          # (organize/stale-copies.ts). On a versioned destination that is a delete marker.
+          Sid      = "RemoveOwnStaleCopiesIfUnchanged"
+          Effect   = "Allow"
+          Action   = ["s3:DeleteObject"]
+          Resource = local.destination_objects
+          Condition = merge(local.in_this_account, {
+            Null = { "s3:if-match" = "false" }
+          })
         },
         {
           # ListMultipartUploads (find the in-progress upload of a resumed copy) is a bucket action.
