@@ -228,6 +228,47 @@ describe('move mode: a crash while a Takeout photo is filed again, then the retr
     expect(retried.filter((line) => !line.includes('CopyNotVerifiedError'))).toEqual([]);
   });
 
+  it('leaves a library copy in an archive class (STORAGE_CLASS=DEEP_ARCHIVE) where it is and says why, instead of failing the JSON\'s event on every retry', async () => {
+    // Prepare: the photo moved without its JSON into DEEP_ARCHIVE, which S3 cannot copy from
+    // (403 InvalidObjectState; the local server's object-state stand-in answers the same).
+    const folder = 'archived-copy';
+    const archiving = loadConfiguration({
+      DESTINATION_BUCKET: 'library',
+      MOVE: 'true',
+      STORAGE_CLASS: 'DEEP_ARCHIVE',
+      KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}',
+      EXIFTOOL_PERL: configuration.exiftool.perlPath,
+      EXIFTOOL_LIB: configuration.exiftool.libDir,
+      EXIFTOOL_SCRIPT: configuration.exiftool.scriptPath,
+    });
+    const lines: { message: string; fields: Record<string, unknown> }[] = [];
+    const run = (key: string) =>
+      organizeObject(
+        { bucket: 'uploads', key },
+        {
+          client: s3.client({ endpoint: proxy.endpoint, maxAttempts: 1 }),
+          configuration: archiving,
+          metadataReader,
+          logger: createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as { message: string; fields: Record<string, unknown> }) }),
+        },
+      );
+    await upload(`${folder}/${PHOTO}`, photoBytes);
+    expect(await run(`${folder}/${PHOTO}`)).toMatchObject({ status: 'organized', targetKey: `undated/${folder}/${PHOTO}`, moved: true });
+    await upload(`${folder}/${JSON_NAME}`, jsonBytes);
+
+    // Act: the JSON's event, then the same event again (Lambda delivers at least once).
+    const first = await run(`${folder}/${JSON_NAME}`);
+    const second = await run(`${folder}/${JSON_NAME}`);
+
+    // Assess: no error to retry; the photo stays in its one archived copy; the reason is logged.
+    expect(first).toMatchObject({ status: 'organized', moved: true });
+    expect(second).toMatchObject({ status: 'skipped', reason: 'object-gone' }); // the JSON was moved by the first
+    expect(await listKeys(direct, 'library', `undated/${folder}/`)).toEqual([`undated/${folder}/${PHOTO}`]);
+    expect(await listKeys(direct, 'library', `${folder}/${DAY}/`)).not.toContain(`${folder}/${DAY}/${PHOTO}`);
+    const warning = lines.find((line) => line.message.startsWith('media of a Takeout JSON not re-filed: its copy cannot be copied'));
+    expect(warning?.message).toContain('archived (DEEP_ARCHIVE)');
+  });
+
   it('logged no waiting: a photo without a date is never held for its JSON', () => {
     expect(logs.filter((line) => line.message === 'waiting')).toEqual([]);
     expect(logs.filter((line) => line.message.includes('not re-filed'))).toEqual([]);

@@ -5,6 +5,7 @@ import { ORGANIZED_BY, redatedMetadata } from '../core/copy-metadata.js';
 import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import type { PinnedObject } from '../core/object-reference.js';
+import { decideBeforeRead } from '../core/object-state.js';
 import { destinationKey } from '../core/plan.js';
 import type { SidecarDocument } from '../core/sidecar-document.js';
 import { headExisting, headSource } from '../s3/head-object.js';
@@ -40,11 +41,14 @@ export interface RefileMovedOptions {
  * - `unchanged`: the new date gives the same key: nothing to move;
  * - `not-found`: neither the copy the pointer names (as ours, of the moved version) nor one at the
  *   new key is there (deleted by someone): nothing is recreated;
- * - `not-ours`: the object at the pointer's key is not this organizer's copy of the moved version.
+ * - `not-ours`: the object at the pointer's key is not this organizer's copy of the moved version;
+ * - `cannot-copy`: the copy is in a state S3 cannot copy from (an archive storage class set by
+ *   `STORAGE_CLASS`, SSE-C): it stays where it is, said in `detail`, and the event ends.
  */
 export type RefileMovedResult =
   | { readonly status: 'refiled'; readonly key: string; readonly from: string; readonly copied: boolean }
-  | { readonly status: 'unchanged' | 'not-found' | 'not-ours'; readonly key: string };
+  | { readonly status: 'unchanged' | 'not-found' | 'not-ours'; readonly key: string }
+  | { readonly status: 'cannot-copy'; readonly key: string; readonly detail: string };
 
 /**
  * Move mode (issue 18): files again a moved copy whose source is gone, under a new date (a Google
@@ -72,6 +76,10 @@ export async function refileMovedCopy(options: RefileMovedOptions): Promise<Refi
   if (targetKey === staleKey) return { status: 'unchanged', key: staleKey };
 
   const stale = await headSource(client, { bucket, key: staleKey }, signal, { checksums: configuration.s3.checksums });
+  // An archived copy (STORAGE_CLASS = GLACIER...) answers a copy with 403 InvalidObjectState on
+  // every retry: said once instead (issue 21's decision, on the library copy).
+  const blocked = stale ? decideBeforeRead(stale.state, stale.object.size) : undefined;
+  if (blocked && blocked.reason !== 'empty-object') return { status: 'cannot-copy', key: staleKey, detail: blocked.detail };
   let placed: PlacedCopy;
   let original: PinnedObject;
   if (stale) {

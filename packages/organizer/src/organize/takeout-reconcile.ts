@@ -156,11 +156,12 @@ function logRefiled(
   options: ReconcileOptions,
   media: { readonly bucket: string; readonly key: string; readonly size?: number | undefined },
   decision: CaptureDateDecision,
-  result: { readonly status: string; readonly key: string; readonly copied?: boolean; readonly from?: string },
+  result: { readonly status: string; readonly key: string; readonly copied?: boolean; readonly from?: string; readonly detail?: string },
 ): void {
   const { configuration, facts, logger } = options;
   if (result.status !== 'refiled') {
-    logger?.warn('media of a Takeout JSON not re-filed: its moved copy is not there as ours', {
+    const why = result.status === 'cannot-copy' ? `its copy cannot be copied: ${result.detail ?? ''}` : 'its moved copy is not there as ours';
+    logger?.warn(`media of a Takeout JSON not re-filed: ${why}`, {
       source: objectUrl(media),
       copy: objectUrl({ bucket: configuration.destinationBucket, key: result.key }),
       status: result.status,
