@@ -226,13 +226,17 @@ describe('local S3 server', () => {
     expect(copied + refused).toBe(30);
   });
 
-  it("refuses to store a key it would resolve as a path outside its folder ('x/../../escape.jpg', a NUL); S3's own '..' as a last segment works", async () => {
+  it("refuses to store a key it would resolve as another path ('x/../../escape.jpg', 'a//b.jpg', a NUL); a '..' as the last segment works", async () => {
     const client = s3.client();
     const escape = `x/../../escape-${randomBytes(4).toString('hex')}.jpg`;
     await expect(client.send(new PutObjectCommand({ Bucket: 'source', Key: escape, Body: 'payload' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
     await expect(client.send(new PutObjectCommand({ Bucket: 'source', Key: 'nul\u0000byte.jpg', Body: 'payload' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
     await expect(client.send(new GetObjectCommand({ Bucket: 'source', Key: escape }))).rejects.toMatchObject({ name: 'NoSuchKey' });
-    await expect(client.send(new CopyObjectCommand({ Bucket: 'dest', Key: 'copied.jpg', CopySource: `source/${escape}` }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+    await expect(client.send(new CopyObjectCommand({ Bucket: 'dest', Key: 'copied.jpg', CopySource: `source/${escape}` }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    // An empty folder segment would name the same file as the key without it.
+    await client.send(new PutObjectCommand({ Bucket: 'source', Key: 'a/b.jpg', Body: 'a/b' }));
+    await expect(client.send(new PutObjectCommand({ Bucket: 'source', Key: 'a//b.jpg', Body: 'a//b' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+    expect(await (await client.send(new GetObjectCommand({ Bucket: 'source', Key: 'a/b.jpg' }))).Body!.transformToString()).toBe('a/b');
     // Nothing was written next to the bucket folders.
     expect(existsSync(path.join(s3.directory, path.basename(escape)))).toBe(false);
     expect(existsSync(path.join(s3.directory, `${path.basename(escape)}._S3rver_object`))).toBe(false);

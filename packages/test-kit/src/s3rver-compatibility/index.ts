@@ -87,13 +87,14 @@ const preconditionFailed = (condition: string) =>
   new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
 const noSuchKey = (key: string) => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
 /**
- * s3rver stores a key as a file path (`<bucket>/<key>._S3rver_object`), so a `.` or `..` segment
- * before the last one (`x/../../escape.jpg`) names a file outside the bucket's folder, and a NUL
- * cannot be in a path. S3 accepts both as plain characters; this server cannot hold them.
+ * s3rver stores a key as a file path (`<bucket>/<key>._S3rver_object`, joined with `path.join`),
+ * so a `.` or `..` segment before the last one (`x/../../escape.jpg`) names a file outside the
+ * bucket's folder, an empty one (`a//b.jpg`, `/b.jpg`) names the same file as the key without it,
+ * and a NUL cannot be in a path. S3 keeps all of them as plain characters; this server cannot.
  */
-const unstorableKey = (key: string) => key.includes('\0') || key.split('/').slice(0, -1).some((segment) => segment === '.' || segment === '..');
+const unstorableKey = (key: string) => key.includes('\0') || key.split('/').slice(0, -1).some((segment) => segment === '.' || segment === '..' || segment === '');
 const keyNotStorable = (key: string) =>
-  new S3Error('InvalidArgument', "The local S3 server cannot store a key with a '.' or '..' folder segment or a NUL (S3 can: it does not map keys to files).", {
+  new S3Error('InvalidArgument', "The local S3 server cannot store a key with a '.', '..' or empty folder segment or a NUL (S3 can: it does not map keys to files).", {
     ArgumentName: 'key',
     ArgumentValue: key,
   });
@@ -706,9 +707,9 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
 
     // Never stored here (see unstorableKey): a read finds nothing, a write is refused before s3rver
     // would resolve the key as a path and write outside its folder.
-    if (unstorableKey(key) || (header(context, 'x-amz-copy-source') !== undefined && unstorableKey(copySourceOf(context).key))) {
-      throw method === 'GET' || method === 'HEAD' ? noSuchKey(key) : keyNotStorable(key);
-    }
+    if (unstorableKey(key)) throw method === 'GET' || method === 'HEAD' ? noSuchKey(key) : keyNotStorable(key);
+    // A copy from such a key: its source cannot be here, as S3 says of a missing source.
+    if (header(context, 'x-amz-copy-source') !== undefined && unstorableKey(copySourceOf(context).key)) throw noSuchKey(copySourceOf(context).key);
     const subresource = ['acl', 'tagging', 'legal-hold', 'retention', 'torrent', 'select', 'attributes'].some(has);
     if (subresource) return passThrough(context, next);
     const isCopy = header(context, 'x-amz-copy-source') !== undefined;
