@@ -57,11 +57,29 @@ export function decisionMetadata(input: DecisionMetadataInput): Record<string, s
  */
 export function redatedMetadata(existing: Readonly<Record<string, string>>, decision: CaptureDateDecision): Record<string, string> {
   const { 'date-source': _source, 'capture-date': _date, 'date-tag': _tag, ...kept } = existing;
-  return {
+  const redated = {
     ...kept,
     'date-source': decision.dateSource,
     ...(decision.dated ? { 'capture-date': formatWallClock(decision.captureDate), 'date-tag': encodeValue(decision.tag) } : {}),
   };
+  // A date adds ~75 bytes: past 2 KB S3 refuses the copy (MetadataTooLarge) on every retry, so
+  // what decisionMetadata would drop goes first: the source's carried metadata.
+  if (metadataBytes(redated) <= MAX_METADATA_BYTES) return redated;
+  const ours = Object.fromEntries(Object.entries(redated).filter(([name]) => OUR_NAMES.has(name)));
+  if (metadataBytes(ours) <= MAX_METADATA_BYTES) return ours;
+  const sourceKey = ours['source-key'] ?? '';
+  return { ...ours, 'source-key': sourceKey.startsWith('(omitted') ? sourceKey : `(omitted: ${Buffer.byteLength(safeDecode(sourceKey))} bytes)` };
+}
+
+/** The entries decisionMetadata writes itself (the rest is the source's, carried where it fits). */
+const OUR_NAMES = new Set(['organized-by', 'date-source', 'capture-date', 'date-tag', 'source-bucket', 'source-key', 'source-etag', 'source-version-id', 'camera-make', 'camera-model']);
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function encodeValue(value: string): string {

@@ -200,7 +200,7 @@ export async function organizeObject(reference: ObjectReference, dependencies: O
   if (!options.dryRun && plan.deleteSource) await recordMove(move, plan.decision, placed.key);
   if (!options.dryRun) {
     const firstKey = placed.key;
-    ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, logger }));
+    ({ plan: finalPlan, placed } = await reconcileTakeout({ client, configuration, group, facts, metadata, plan, placed, signal: options.signal, deadline: options.deadline, logger }));
     // Filed again under its Takeout JSON's date (the first copy is removed): the pointer follows.
     if (plan.deleteSource && placed.key !== firstKey) await recordMove(move, finalPlan.decision, placed.key);
   }

@@ -32,6 +32,8 @@ export interface RefileMovedOptions {
   /** The date it has now (its Takeout JSON's). */
   readonly decision: CaptureDateDecision;
   readonly signal?: AbortSignal | undefined;
+  /** `Date.now()` by which a big multipart copy stops cleanly (it resumes on the retry). */
+  readonly deadline?: number | undefined;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function refileMovedCopy(options: RefileMovedOptions): Promise<Refi
       partSizeBytes: configuration.multipartPartSizeBytes,
       checksums: configuration.s3.checksums,
       signal,
+      deadline: options.deadline,
     });
   } else {
     // An earlier attempt copied and deleted already: only the pointer may be left to rewrite.

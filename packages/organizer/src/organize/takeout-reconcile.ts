@@ -32,6 +32,8 @@ export interface ReconcileOptions {
   readonly plan: CopyPlan;
   readonly placed: PlacedCopy;
   readonly signal?: AbortSignal | undefined;
+  /** `Date.now()` by which a big multipart copy stops cleanly (it resumes on the retry). */
+  readonly deadline?: number | undefined;
   /** Told when this event files another object (a JSON's media): one `organized` line for it. */
   readonly logger?: Logger | undefined;
 }
@@ -71,7 +73,7 @@ export async function reconcileTakeout(options: ReconcileOptions): Promise<{ pla
   }
   if (group.kind === 'placed' && group.takeoutMoved) {
     const { pointer, decision } = group.takeoutMoved;
-    const result = await refileMovedCopy({ client, configuration, pointer, decision, signal });
+    const result = await refileMovedCopy({ client, configuration, pointer, decision, signal, deadline: options.deadline });
     logRefiled(options, { bucket: pointer.sourceBucket, key: pointer.sourceKey }, decision, result);
     return unchanged;
   }
@@ -123,7 +125,7 @@ async function fileMediaOfJson(options: ReconcileOptions, media: PrimaryInSource
   );
   const version = media.facts.object.eTag.replace(/"/g, '');
   if (!pointer || isMetadataDate(pointer.decision) || (pointer.sourceETag !== undefined && pointer.sourceETag !== version)) return;
-  const result = await refileMovedCopy({ client, configuration, pointer, decision: media.decision, signal });
+  const result = await refileMovedCopy({ client, configuration, pointer, decision: media.decision, signal, deadline: options.deadline });
   if (result.status !== 'unchanged') logRefiled(options, media.facts.object, media.decision, result);
 }
 
@@ -145,6 +147,7 @@ async function refile(options: ReconcileOptions, media: PrimaryInSource, how: { 
     partSizeBytes: configuration.multipartPartSizeBytes,
     checksums: configuration.s3.checksums,
     signal,
+    deadline: options.deadline,
   });
   if (target.sidecar) await writeSidecar({ client, bucket: configuration.destinationBucket, copyKey: placed.key, document: target.sidecar, signal });
   if (how.removeStale && stale.targetKey !== target.targetKey) await removeStaleCopies(client, configuration.destinationBucket, stale.targetKey, media.facts.object, placed.key, signal);
