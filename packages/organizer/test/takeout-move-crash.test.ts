@@ -167,6 +167,27 @@ describe('move mode: a crash while a Takeout photo is filed again, then the retr
     await expectConverged(folder);
   });
 
+  it('the same crash when another file had the photo\'s new name: the retry finds the re-filed copy under its numbered name', async () => {
+    const folder = 'crash-before-pointer-taken-name';
+    await upload(`${folder}/${PHOTO}`, photoBytes);
+    await organize(`${folder}/${PHOTO}`);
+    // Another photo already holds the name the JSON's date gives.
+    await direct.send(new PutObjectCommand({ Bucket: 'library', Key: `${folder}/${DAY}/${PHOTO}`, Body: 'another photo' }));
+    await upload(`${folder}/${JSON_NAME}`, jsonBytes);
+
+    crashOn = { method: 'PUT', path: `/library/.photo-organizer/moved/uploads/${folder}/${PHOTO}.moved` };
+    await expect(organize(`${folder}/${JSON_NAME}`)).rejects.toThrow();
+    crashOn = undefined;
+    const numbered = `${folder}/${DAY}/${PHOTO.replace(/\.jpeg$/, '-1.jpeg')}`;
+    expect(await bytesOf(direct, 'library', numbered)).toEqual(photoBytes);
+    expect(await listKeys(direct, 'library', `undated/${folder}/`)).toEqual([]);
+
+    // The retry: the pointer follows the copy to its numbered name; the other photo is untouched.
+    await organize(`${folder}/${JSON_NAME}`);
+    expect(await pointerOf(`${folder}/${PHOTO}`)).toMatchObject({ targetKey: numbered, decision: { dateSource: 'TakeoutJson' } });
+    expect((await bytesOf(direct, 'library', `${folder}/${DAY}/${PHOTO}`)).toString()).toBe('another photo');
+  });
+
   it('the photo\'s own event finds the JSON after moving, fails before deleting its stale copy: the retry leaves one copy', async () => {
     // The JSON lands while the photo's event runs: after it looked once (no JSON), before it
     // writes its pointer and looks again.

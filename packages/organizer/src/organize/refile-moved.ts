@@ -6,7 +6,9 @@ import type { CaptureDateDecision } from '../core/date-policy/capture-date.js';
 import { formatWallClock } from '../core/date-policy/date-value.js';
 import type { PinnedObject } from '../core/object-reference.js';
 import { decideBeforeRead } from '../core/object-state.js';
+import { joinKey, numberedKey } from '../core/key-template.js';
 import { destinationKey } from '../core/plan.js';
+import type { ExistingObject } from '../core/same-content.js';
 import type { SidecarDocument } from '../core/sidecar-document.js';
 import { headExisting, headSource } from '../s3/head-object.js';
 import { type MovedPointer, writeMovedPointer } from '../s3/moved-pointer.js';
@@ -110,11 +112,12 @@ export async function refileMovedCopy(options: RefileMovedOptions): Promise<Refi
       deadline: options.deadline,
     });
   } else {
-    // An earlier attempt copied and deleted already: only the pointer may be left to rewrite.
-    const done = await headExisting(client, bucket, targetKey, signal);
-    if (!done || !isCopyOf(done.userMetadata, pointer, pointer.sourceETag)) return { status: 'not-found', key: staleKey };
-    placed = { key: targetKey, copied: false, checksum: done.checksum, existing: done };
-    original = { bucket: pointer.sourceBucket, key: pointer.sourceKey, size: done.size ?? 0, eTag: pointer.sourceETag ?? done.userMetadata!['source-etag']! };
+    // An earlier attempt copied and deleted already: only the pointer may be left to rewrite. Its
+    // copy is at the new key, or at a numbered one when another file had that name.
+    const done = await findOwnCopy(client, bucket, targetKey, pointer, signal);
+    if (!done) return { status: 'not-found', key: staleKey };
+    placed = { key: done.key, copied: false, checksum: done.existing.checksum, existing: done.existing };
+    original = { bucket: pointer.sourceBucket, key: pointer.sourceKey, size: done.existing.size ?? 0, eTag: pointer.sourceETag ?? done.existing.userMetadata!['source-etag']! };
   }
   if (configuration.sidecar && stale) await writeRedatedSidecar(client, bucket, staleKey, placed.key, decision, signal);
   if (placed.key !== staleKey) await removeStaleCopies(client, bucket, staleKey, original, placed.key, signal);
@@ -127,6 +130,20 @@ export async function refileMovedCopy(options: RefileMovedOptions): Promise<Refi
     signal,
   );
   return { status: 'refiled', key: placed.key, from: staleKey, copied: placed.copied };
+}
+
+/** Numbered names (`name-1.ext`, ...) looked at for a re-filed copy that found its name taken. */
+const MAX_NUMBERED_LOOKS = 20;
+
+/** This organizer's copy of the pointer's source at `targetKey` or the first numbered names after it (they are taken in order). */
+async function findOwnCopy(client: S3Client, bucket: string, targetKey: string, pointer: MovedPointer, signal?: AbortSignal): Promise<{ key: string; existing: ExistingObject } | undefined> {
+  for (let index = 0; index <= MAX_NUMBERED_LOOKS; index++) {
+    const key = index === 0 ? targetKey : joinKey('', numberedKey(targetKey, index));
+    const existing = await headExisting(client, bucket, key, signal);
+    if (!existing) return undefined;
+    if (isCopyOf(existing.userMetadata, pointer, pointer.sourceETag)) return { key, existing };
+  }
+  return undefined;
 }
 
 /** Whether a copy's metadata names this organizer and the pointer's source (and version, when known). */
