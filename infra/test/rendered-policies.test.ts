@@ -2,13 +2,12 @@
 // the state of each `command = apply` run in tests/photo-organizer.tftest.hcl (mock_provider, so
 // account 123456789012 / eu-west-1 come from the mock data sources there), and those outputs are
 // fed to @cloud-copilot/iam-simulate.
-import { type Simulation, runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, type Decision, decide } from './iam-decide.js';
 import { MODULE_DIRECTORY, TERRAFORM, TERRAFORM_MISSING, type Terraform, type TestRunState, parseTestStates, startTerraform } from './terraform-harness.js';
 
 if (TERRAFORM_MISSING) console.warn(`Skipping the rendered-policy suite: no terraform binary at ${TERRAFORM} (set TERRAFORM=...).`);
 
-const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/photo-organizer`;
 const LOG_STREAM = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/photo-organizer:log-stream:2026/01/01/[$LATEST]abc`;
 const OTHER_LOG_STREAM = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`;
@@ -26,31 +25,6 @@ const VIA_S3 = { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' };
 /** The default key policy (AWS KMS developer guide, "Default key policy"): the account's IAM decides. */
 const DEFAULT_KEY_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] });
 const PARAMETER = `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/photo-organizer/webhook-url`;
-
-type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
-
-async function decide(
-  identityPolicy: string,
-  principal: string,
-  action: string,
-  resource: string,
-  resourcePolicy?: string,
-  context: Record<string, string> = {},
-  resourceAccount = ACCOUNT,
-): Promise<Decision | string> {
-  const simulation: Simulation = {
-    identityPolicies: [{ name: 'inline', policy: JSON.parse(identityPolicy) }],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(resourcePolicy ? { resourcePolicy: JSON.parse(resourcePolicy) } : {}),
-    // S3 puts the bucket owner's account in s3:ResourceAccount on every request; the simulator
-    // needs to be told.
-    request: { principal, action, resource: { resource, accountId: resourceAccount }, contextVariables: action.startsWith('s3:') ? { 's3:ResourceAccount': resourceAccount, ...context } : context },
-  };
-  const response = await runSimulation(simulation, {});
-  if (response.resultType === 'error') return `error: ${JSON.stringify(response.errors)}`;
-  return response.overallResult;
-}
 
 describe.skipIf(TERRAFORM_MISSING)('policies and filters as the module renders them', () => {
   let terraform: Terraform;
