@@ -79,7 +79,7 @@ export interface PerObjectFigures {
 
 /**
  * The default per-object figures: `make bench`, strategy `random-access` (the function's), corpus
- * objects, run of 2026-11-21 (`bench/results/latest.json`); the bench's test checks these against
+ * objects, run of 2026-12-01 (`bench/results/latest.json`); the bench's test checks these against
  * that file. Measured on a shared 2-core machine, not in Lambda: durations there may differ.
  *
  * @example
@@ -88,13 +88,13 @@ export interface PerObjectFigures {
  * ```
  */
 export const MEASURED_PER_OBJECT: PerObjectFigures = {
-  durationMs: 163.0,
-  memoryMb: 1024,
-  gets: 1.752,
-  heads: 1.996,
-  copies: 0.996,
-  bytesRead: 101_543,
-  source: 'make bench 2026-11-21, random-access, 234 corpus objects',
+  durationMs: 115.2,
+  memoryMb: 512,
+  gets: 2.009,
+  heads: 0.009,
+  copies: 0.991,
+  bytesRead: 138_458,
+  source: 'make bench 2026-12-01, random-access, 234 corpus objects',
 };
 
 /**

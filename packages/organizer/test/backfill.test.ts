@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { estimateBackfill, MEASURED_PER_OBJECT } from '@photo-organizer/backfill-model';
 import {
   type FaultProxy,
   LOCAL_S3_CREDENTIALS,
@@ -88,7 +89,8 @@ describe('backfill: the CreateJob request (S3 Control stand-in that records, run
     expect(code).toBe(0);
     expect(io.text()).toMatch(/^2 objects \(0\.00 GB\) in s3:\/\/photos\/2019\/ created on or after 2001-02-03T04:05:06\.000Z\n/);
     // 2 objects: the estimate's arithmetic is backfill-model's (tested there); here its wiring.
-    expect(io.text()).toMatch(/estimate: \d+ s, up to 2 concurrent invocations \(limit: s3-get-head-rate\), 10 S3 requests, \$0\.25 /);
+    const model = estimateBackfill(MEASURED_PER_OBJECT, { objects: 2 });
+    expect(io.text()).toMatch(new RegExp(`estimate: \\d+ s, up to 2 concurrent invocations \\(limit: ${model.limitingFactor}\\), ${Math.round(model.s3Requests.total)} S3 requests, \\$0\\.25 `));
     const [request] = control.requests.slice(before);
     expect(request).toMatchObject({ method: 'POST', path: '/v20180820/jobs' });
     expect(request!.headers['x-amz-account-id']).toBe('000000000000');
