@@ -2,24 +2,46 @@ import type { S3BatchEvent, S3Event } from 'aws-lambda';
 import type { ObjectReference } from '../core/object-reference.js';
 import { isS3EventBridgeEvent, parseS3EventBridgeEvent } from './eventbridge-event.js';
 
-/** S3 Batch Operations invocation (schema 1.0 or 2.0). */
+/**
+ * An S3 Batch Operations invocation (schema 1.0 or 2.0), its tasks parsed; a task whose object
+ * cannot be read from the event carries `problem` instead.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-invoke-lambda.html
+ * @example
+ * for (const task of invocation.tasks) if (task.object) await organizeObject(task.object, dependencies);
+ */
 export interface BatchInvocation {
   readonly invocationSchemaVersion: '1.0' | '2.0';
   readonly invocationId: string;
   readonly tasks: readonly { readonly taskId: string; readonly object: ObjectReference | undefined; readonly problem?: string }[];
 }
 
+/**
+ * What an event asks for: objects from an S3 notification (or EventBridge), a Batch Operations
+ * invocation, or S3's test event.
+ * @example
+ * const parsed: ParsedEvent = parseEvent(event);
+ * if (parsed.kind === 's3-notification') console.log(parsed.objects.length, parsed.skipped.length);
+ */
 export type ParsedEvent =
   | { readonly kind: 's3-notification'; readonly objects: readonly ObjectReference[]; readonly skipped: readonly SkippedRecord[] }
   | { readonly kind: 'batch-operations'; readonly invocation: BatchInvocation }
   | { readonly kind: 's3-test-event' };
 
+/**
+ * A notification record that names no object this function can act on, with why.
+ * @example
+ * const skipped: SkippedRecord = { index: 2, reason: 'record 2: not an ObjectCreated or ObjectRestore:Completed event (ObjectRemoved:Delete)' };
+ */
 export interface SkippedRecord {
   readonly index: number;
   readonly reason: string;
 }
 
-/** Raised for an event this function cannot understand: retrying will not help. */
+/**
+ * Raised for an event this function cannot understand: retrying will not help.
+ * @example
+ * try { parseEvent(event); } catch (error) { if (error instanceof MalformedEventError) logger.error('malformed event', { error: error.message }); }
+ */
 export class MalformedEventError extends Error {
   override readonly name = 'MalformedEventError';
 }
@@ -34,7 +56,11 @@ export function decodeEventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
-/** The inverse of {@link decodeEventKey}: how S3 writes a key into a notification (slashes kept). */
+/**
+ * The inverse of {@link decodeEventKey}: how S3 writes a key into a notification (slashes kept).
+ * @example
+ * encodeEventKey('red flower+1.jpg'); // 'red+flower%2B1.jpg'
+ */
 export function encodeEventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 }
@@ -44,6 +70,10 @@ export function encodeEventKey(key: string): string {
  * EventBridge (`Object Created`; reported as kind `s3-notification` with one object, since they
  * are handled the same way), S3 Batch Operations invocations and the `s3:TestEvent` S3 sends when
  * a notification is configured.
+ *
+ * @throws MalformedEventError when the event is none of those (not retryable).
+ * @example
+ * const parsed = parseEvent({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'in' }, object: { key: 'IMG_1.JPG', size: 10, eTag: 'abc' } } }] });
  */
 export function parseEvent(event: unknown): ParsedEvent {
   if (!event || typeof event !== 'object') throw new MalformedEventError(`event must be an object; got ${typeof event}`);

@@ -13,6 +13,9 @@ import { DEFAULT_LOCAL_CLOCK_MAKERS, isLocalClockMaker, offsetFromFileName } fro
 /**
  * Which rule of docs/date-policy.md decided the date: a stable identifier kept in metadata, logs
  * and tables (`dateSourceLabel` gives the words a photographer reads).
+ *
+ * @example
+ * const source: DateSource = decision.dateSource; // 'DateTimeOriginal'
  */
 export type DateSource =
   | 'DateTimeOriginal'
@@ -32,8 +35,18 @@ export type DateSource =
   | 'UploadDate'
   | 'Undated';
 
+/**
+ * exiftool's tags as `-G1 -json` reports them: `Group:Name` to value.
+ * @example
+ * const tags: MetadataTags = { 'ExifIFD:DateTimeOriginal': '2019:05:26 14:03:11', 'IFD0:Make': 'Apple' };
+ */
 export type MetadataTags = Readonly<Record<string, unknown>>;
 
+/**
+ * What the date policy knows besides the tags: the name, the upload time, the settings.
+ * @example
+ * const context: CaptureDateContext = { fileName: 'IMG_0001.JPG', uploadedAt: new Date('2024-06-01T10:00:00Z'), defaultTimeZone: 'Europe/Berlin' };
+ */
 export interface CaptureDateContext {
   /** The object's file name (last path segment), for rule 9 and for offsets implied by the name (rule 5). */
   readonly fileName: string;
@@ -56,9 +69,20 @@ export interface CaptureDateContext {
   readonly firmwareDefaultDates?: readonly string[];
 }
 
-/** Where the offset that turned a UTC date into the local wall clock came from. */
+/**
+ * Where the offset that turned a UTC date into the local wall clock came from.
+ * @example
+ * if (decision.dated && decision.offsetFrom === 'default-time-zone') console.warn('offset assumed from DEFAULT_TIME_ZONE');
+ */
 export type OffsetSource = 'file' | 'file-name' | 'default-time-zone';
 
+/**
+ * The policy's answer: a wall clock with the rule and tag that gave it, or undated; both list the
+ * candidates rejected and why.
+ * @example
+ * const decision: CaptureDateDecision = decideCaptureDate(tags, { fileName: 'IMG_0001.JPG' });
+ * if (decision.dated) console.log(decision.captureDate, decision.dateSource, decision.tag);
+ */
 export type CaptureDateDecision =
   | {
       readonly dated: true;
@@ -74,6 +98,11 @@ export type CaptureDateDecision =
     }
   | { readonly dated: false; readonly dateSource: 'Undated'; readonly rejected: readonly RejectedCandidate[] };
 
+/**
+ * A date the policy saw and refused, with why ("why not that date?").
+ * @example
+ * const rejected: RejectedCandidate = { tag: 'ExifIFD:DateTimeOriginal', value: '0000:00:00 00:00:00', reason: 'placeholder' };
+ */
 export interface RejectedCandidate {
   readonly tag: string;
   readonly value: string;
