@@ -48,15 +48,21 @@ export function collectRows(lines: readonly string[], sourceBucket: string): Row
     if (!source) continue;
     if (entry.message === 'organized') {
       const dateSource = String(entry.dateSource);
+      // A photo can be filed by two events: its own, and its Google Takeout JSON's (issue 18, a line
+      // with `filedBy`). Whichever copied it, the other finds the copy there: not a duplicate. Bytes
+      // read come from the photo's own event (the JSON's line has none).
+      const previous = rows.get(source);
+      const copiedBefore = previous !== undefined && !previous.skipped && !previous.duplicate && previous.target === String(entry.targetKey);
+      const read = Number.isFinite(Number(entry.bytesFetched));
       rows.set(source, {
         source,
         target: String(entry.targetKey),
         captureDate: entry.captureDate === null || entry.captureDate === undefined ? '-' : String(entry.captureDate),
         dateSource,
         dateFrom: dateSourceLabel(dateSource),
-        duplicate: entry.copied === false,
+        duplicate: entry.copied === false && !copiedBefore && typeof entry.filedBy !== 'string',
         skipped: false,
-        fetched: `${formatBytes(Number(entry.bytesFetched))} / ${formatBytes(Number(entry.size))}`,
+        fetched: !read && previous && previous.fetched !== '-' ? previous.fetched : `${formatBytes(Number(entry.bytesFetched))} / ${formatBytes(Number(entry.size))}`,
       });
     } else if (entry.message === 'skipped' && !rows.has(source)) {
       rows.set(source, {
