@@ -97,6 +97,7 @@ bench: debian-test build ## Benchmarks (QUICK=1 for a short run)
 	@pnpm --filter @photo-organizer/exiftool run bench
 	@pnpm --filter @photo-organizer/exiftool run bench:stream-memory --size-mb $(if $(QUICK),256,1024)
 	@pnpm --filter @photo-organizer/bench run backfill-model $(if $(QUICK),results/quick.json,results/latest.json)
+	@pnpm --filter @photo-organizer/bench run requests-by-kind
 
 reliability: debian-test build ## Soak and hostile-input suite with a report
 	@pnpm --filter @photo-organizer/reliability run reliability
