@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
 import { CORPUS_MISSING, findCorpus, type LocalPipeline, pinnedExiftool, startLocalPipeline } from '@photo-organizer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -35,32 +36,46 @@ async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<
   return keys.sort();
 }
 
-describe('companion files are filed with their photo, in any order, each event delivered twice', () => {
-  let pipeline: LocalPipeline;
-  let client: S3Client;
-
+/**
+ * One local pipeline per block (the built function under the runtime client, the local S3 server
+ * and its events): `{dir}` in the key template keeps each scenario's folder apart in the library,
+ * `environment` adds the block's settings. `onStart` receives it before the first test.
+ */
+function usePipeline(environment: Record<string, string>, options: { readonly twice?: boolean; readonly retryDelayMs?: number }, onStart: (pipeline: LocalPipeline) => void): void {
+  let pipeline: LocalPipeline | undefined;
   beforeAll(async () => {
     pipeline = await startLocalPipeline({
       sourceBucket: 'uploads',
       destinationBucket: 'library',
-      // {dir} keeps each scenario's upload folder apart in the library.
-      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS) },
-      deliver: (event) => [event, event],
+      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS), ...environment },
+      ...(options.twice ? { deliver: (event: S3Event) => [event, event] } : {}),
       concurrency: 3,
-      // Waits happen inside the invocation (60 s timeout); retries, if any, after 2.5 s and 5 s more.
-      retryDelayMs: 2500,
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     });
-    client = pipeline.s3.client();
+    onStart(pipeline);
   });
-
   afterAll(async () => {
     await pipeline?.stop();
   });
+}
 
-  const upload = async (folder: string, file: string) => {
-    const body = await readFile(path.join(fixturesDir, 'companions', file));
-    await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/${path.basename(file)}`, Body: body }));
-  };
+/** Uploads a fixture of `test-fixtures/companions/` under `folder/`. */
+async function uploadFixture(client: S3Client, folder: string, file: string): Promise<void> {
+  const body = await readFile(path.join(fixturesDir, 'companions', file));
+  await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/${path.basename(file)}`, Body: body }));
+}
+
+describe('companion files are filed with their photo, in any order, each event delivered twice', () => {
+  let pipeline: LocalPipeline;
+  let client: S3Client;
+
+  // Every event delivered twice. Waits happen inside the invocation (60 s timeout); retries, if
+  // any, after 2.5 s and 5 s more.
+  usePipeline({}, { twice: true, retryDelayMs: 2500 }, (started) => {
+    pipeline = started;
+    client = started.s3.client();
+  });
+  const upload = (folder: string, file: string) => uploadFixture(client, folder, file);
   const libraryKeys = (folder: string) => listKeys(client, 'library', `${folder}/`);
   const expectedKeys = (folder: string, item: Group) => item.keys.map((key) => `${folder}/${key}`).sort();
   const loggedWaiting = (key: string) => pipeline.runtime.logs.some((log) => log.line.includes('"waiting"') && log.line.includes(key));
@@ -219,26 +234,11 @@ describe('move mode: a companion arriving after its photo was moved still follow
   let pipeline: LocalPipeline;
   let client: S3Client;
 
-  beforeAll(async () => {
-    pipeline = await startLocalPipeline({
-      sourceBucket: 'uploads',
-      destinationBucket: 'library',
-      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS), MOVE: 'true' },
-      deliver: (event) => [event, event],
-      concurrency: 3,
-      retryDelayMs: 2500,
-    });
-    client = pipeline.s3.client();
+  usePipeline({ MOVE: 'true' }, { twice: true, retryDelayMs: 2500 }, (started) => {
+    pipeline = started;
+    client = started.s3.client();
   });
-
-  afterAll(async () => {
-    await pipeline?.stop();
-  });
-
-  const upload = async (folder: string, file: string) => {
-    const body = await readFile(path.join(fixturesDir, 'companions', file));
-    await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: `${folder}/${path.basename(file)}`, Body: body }));
-  };
+  const upload = (folder: string, file: string) => uploadFixture(client, folder, file);
 
   it('files the video and AAE of a Live Photo whose still was already moved under the still\'s day, and moves them', async () => {
     const live = group('Live Photo');
@@ -339,19 +339,10 @@ describe('sidecars on: a Takeout JSON named like a sidecar is never replaced by 
   let pipeline: LocalPipeline;
   let client: S3Client;
 
-  beforeAll(async () => {
-    pipeline = await startLocalPipeline({
-      sourceBucket: 'uploads',
-      destinationBucket: 'library',
-      environment: { KEY_TEMPLATE: '{dir}/{yyyy}-{mm}-{dd}/{name}', COMPANION_GRACE_SECONDS: String(GRACE_SECONDS), SIDECAR: 'true' },
-      // Each event once: a repeated JSON event would copy the JSON again, numbered, and hide a loss.
-      concurrency: 3,
-    });
-    client = pipeline.s3.client();
-  });
-
-  afterAll(async () => {
-    await pipeline?.stop();
+  // Each event once: a repeated JSON event would copy the JSON again, numbered, and hide a loss.
+  usePipeline({ SIDECAR: 'true' }, {}, (started) => {
+    pipeline = started;
+    client = started.s3.client();
   });
 
   it('keeps the Takeout JSON\'s bytes when its photo, re-filed beside it, gets its sidecar', async () => {
