@@ -245,6 +245,24 @@ describe('local S3 server', () => {
     expect(await stored.Body!.transformToString()).toBe('dot dot');
   });
 
+  it('answers ListObjectsV2 while objects under its prefix are being deleted (no 500 from a file gone mid-walk)', async () => {
+    // s3rver walks the bucket's folder (readdir, then stat of each entry): a delete between the two
+    // made the listing throw ENOENT, answered 500 InternalError. S3 lists either state.
+    const client = s3.client();
+    const failures: string[] = [];
+    for (let round = 0; round < 40; round++) {
+      const keys = Array.from({ length: 15 }, (_, index) => `listing-race/${round}/sub${index % 3}/k${index}.jpg`);
+      await Promise.all(keys.map((key) => client.send(new PutObjectCommand({ Bucket: 'source', Key: key, Body: key }))));
+      const lists = Array.from({ length: 4 }, () =>
+        client.send(new ListObjectsV2Command({ Bucket: 'source', Prefix: `listing-race/${round}/` })).catch((error: Error) => {
+          failures.push(`${error.name}: ${error.message}`);
+        }),
+      );
+      await Promise.all([...keys.map((key) => client.send(new DeleteObjectCommand({ Bucket: 'source', Key: key }))), ...lists]);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('serialises concurrent conditional creates: exactly one If-None-Match: * wins', async () => {
     const client = s3.client();
     const results = await Promise.allSettled(

@@ -46,6 +46,8 @@ export interface S3rverStore {
   putMetadata(bucket: string, key: string, metadata: Record<string, string | number>, md5?: string): Promise<void>;
   copyObject(sourceBucket: string, sourceKey: string, bucket: string, key: string, replacementMetadata: Record<string, string | number> | null): Promise<unknown>;
   deleteObject(bucket: string, key: string): Promise<void>;
+  /** Where one of an object's files is (`object`, `object.md5`, `metadata.json`). */
+  getResourcePath(bucket: string, key: string, resource: string): string;
   listObjects(
     bucket: string,
     options: { prefix?: string; delimiter?: string; startAfter?: string; maxKeys?: number },
@@ -365,6 +367,21 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
     options.onObjectCreated({ eventName: 'ObjectCreated:Copy', bucket, key, size: result.size, eTag: result.md5, sourceIp: context.ip });
   }
 
+  /**
+   * Removes an object's files, and only those. s3rver's own deleteObject then removes the folders
+   * it finds empty (readdir, then rm -r), which races other keys of the folder: a concurrent delete
+   * in the same folder got ENOENT from its readdir (500 InternalError, seen in CI), and a PutObject
+   * landing between the readdir and the rm was removed with the folder. Empty folders stay; a
+   * listing has nothing to show in them.
+   */
+  async function removeObjectFiles(bucket: string, key: string): Promise<void> {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        rm(store.getResourcePath(bucket, key, resource), { force: true }),
+      ),
+    );
+  }
+
   async function deleteObject(context: KoaContext, bucket: string, key: string): Promise<void> {
     await requireBucket(bucket);
     const versionId = single(context.query.versionId);
@@ -380,7 +397,7 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
         if (!sameEtag(ifMatch, current.etag)) throw preconditionFailed('If-Match');
       }
       if (current) {
-        await store.deleteObject(bucket, key);
+        await removeObjectFiles(bucket, key);
         checksums.delete(lockName(bucket, key));
       }
     });
@@ -388,6 +405,20 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
   }
 
   // ---- listings ----------------------------------------------------------------------------
+
+  /**
+   * s3rver's listing walks the folder (readdir, then stat of each entry): an object deleted between
+   * the two makes it throw ENOENT. S3 lists either state, so the walk is simply done again.
+   */
+  async function listStore(bucket: string, options: Parameters<S3rverStore['listObjects']>[1]): ReturnType<S3rverStore['listObjects']> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.listObjects(bucket, options);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      }
+    }
+  }
 
   async function listObjectsV2(context: KoaContext, bucket: string): Promise<void> {
     await requireBucket(bucket);
@@ -399,7 +430,7 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
     const after = token ? Buffer.from(token, 'base64url').toString('utf8') : startAfter;
     const urlEncoded = single(context.query['encoding-type']) === 'url';
     const encode = (text: string) => (urlEncoded ? encodeURIComponent(text).replace(/%2F/g, '/') : text);
-    const listing = await store.listObjects(bucket, { prefix, ...(delimiter ? { delimiter } : {}), ...(after ? { startAfter: after } : {}), maxKeys });
+    const listing = await listStore(bucket, { prefix, ...(delimiter ? { delimiter } : {}), ...(after ? { startAfter: after } : {}), maxKeys });
     const entries = await Promise.all(
       listing.objects.map(async (object) => {
         const stored = checksums.get(lockName(bucket, object.key));
@@ -692,6 +723,17 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
   // ---- routing -----------------------------------------------------------------------------
 
   return async function s3rverCompatibilityMiddleware(context, next) {
+    try {
+      await route(context, next);
+    } catch (error) {
+      // An S3 error answer is S3's behaviour; anything else becomes a 500 InternalError, which the
+      // code under test retries and a test may report without the cause: say it where logs are kept.
+      if (!(error instanceof S3Error)) console.warn(`local S3: 500 InternalError for ${context.method} ${context.path}: ${(error as Error).stack ?? String(error)}`);
+      throw error;
+    }
+  };
+
+  async function route(context: KoaContext, next: () => Promise<void>): Promise<void> {
     const [, bucket = '', ...keyParts] = context.path.split('/');
     const key = decodeURIComponent(keyParts.join('/'));
     const query = context.query;
@@ -732,7 +774,7 @@ export function s3rverCompatibility(options: S3rverCompatibilityOptions): Middle
       default:
         return passThrough(context, next);
     }
-  };
+  }
 }
 
 /**
